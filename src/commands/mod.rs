@@ -1,0 +1,6 @@
+//! One function per subcommand: each takes its parsed arguments (and the loaded config where it
+//! needs one) and returns the process exit code. `anyhow` is allowed here: this is the binary's edge.
+
+pub mod enrich;
+pub mod extract;
+pub mod parse;

@@ -1,0 +1,1 @@
+//! OPML subscription lists.
