@@ -1,1 +1,615 @@
-//! daemon
+//! The pipeline: wires the stages with bounded concurrency and one cancellation token.
+//!
+//! ```text
+//! scheduler ─due feeds─▶ feed task: fetch ▶ parse ▶ identify ▶ writer (feed bookkeeping + entries)
+//!                                                              │ new articles (pending)
+//!                                                              ▼
+//!                        page task: fetch page ▶ extract ▶ enrich ▶ writer (article visible, seq)
+//! ```
+//!
+//! Feed tasks and page tasks each take an owned semaphore permit before they are spawned, so at
+//! most `fetch.concurrency` of each exist; politeness (per-host limits) is the fetcher's. A new
+//! article is stored *pending* (invisible to readers) in the same transaction as its feed's
+//! bookkeeping, and becomes visible with a `seq` once its page is processed, so a crash at any
+//! moment neither loses an entry (pending rows are resumed at the next start) nor shows a
+//! half-made article. On cancellation, stages stop at the next await; the writer commits what it
+//! was sent and [`run`] returns.
+//!
+//! Owns no parsing, extraction or SQL: it calls [`crate::feed`], [`crate::dedup`],
+//! [`crate::extract`], [`crate::enrich`] and [`crate::store`].
+
+use crate::config::Config;
+use crate::dedup::{canonicalize_url, CanonOptions};
+use crate::feed::{self, FeedSource};
+use crate::fetch::{FetchError, FetchRequest, Fetcher, ACCEPT_FEED, ACCEPT_PAGE};
+use crate::model::Entry;
+use crate::schedule::{self, PollFacts};
+use crate::store::writer::{self, WriterHandle};
+use crate::store::{FeedRecord, FeedState, FeedUpdate, KeyState, NewEntry, PendingArticle, Store, StoreError, Validators};
+use crate::{extract, fetch};
+use chrono::Utc;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{info, info_span, warn, Instrument};
+use url::Url;
+
+/// Longest sleep of the scheduler between two looks at the feed table.
+const MAX_IDLE: Duration = Duration::from_secs(30);
+/// Shortest pause between two looks (feeds in flight stay due until their poll commits).
+const MIN_IDLE: Duration = Duration::from_millis(500);
+
+/// What [`run`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Poll every active feed once, finish their pages, return (`rill poll --once`).
+    AllOnce,
+    /// Poll the feeds that are due, finish their pages, return (`rill poll`).
+    DueOnce,
+    /// Poll feeds as they come due until cancelled (`rill run`).
+    Forever,
+}
+
+/// Why the pipeline could not run (infrastructure only: a bad feed is never an error here).
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[from] FetchError),
+    #[error("cannot start the database writer: {0}")]
+    Thread(#[from] std::io::Error),
+    #[error("cannot read the feed list {path}: {message}")]
+    FeedList { path: PathBuf, message: String },
+}
+
+/// Counts of one run, printed by `rill poll`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub feeds_polled: u64,
+    pub feeds_ok: u64,
+    pub feeds_failed: u64,
+    /// Feeds that answered 304 Not Modified.
+    pub not_modified: u64,
+    /// Feeds that sent a full body identical to the last one.
+    pub unchanged: u64,
+    pub new_articles: u64,
+    pub pages_fetched: u64,
+    pub pages_failed: u64,
+    /// Articles made visible (with a seq).
+    pub articles_committed: u64,
+}
+
+#[derive(Default)]
+struct Stats {
+    feeds_polled: AtomicU64,
+    feeds_ok: AtomicU64,
+    feeds_failed: AtomicU64,
+    not_modified: AtomicU64,
+    unchanged: AtomicU64,
+    new_articles: AtomicU64,
+    pages_fetched: AtomicU64,
+    pages_failed: AtomicU64,
+    articles_committed: AtomicU64,
+}
+
+impl Stats {
+    fn summary(&self) -> Summary {
+        Summary {
+            feeds_polled: self.feeds_polled.load(Relaxed),
+            feeds_ok: self.feeds_ok.load(Relaxed),
+            feeds_failed: self.feeds_failed.load(Relaxed),
+            not_modified: self.not_modified.load(Relaxed),
+            unchanged: self.unchanged.load(Relaxed),
+            new_articles: self.new_articles.load(Relaxed),
+            pages_fetched: self.pages_fetched.load(Relaxed),
+            pages_failed: self.pages_failed.load(Relaxed),
+            articles_committed: self.articles_committed.load(Relaxed),
+        }
+    }
+}
+
+/// Everything a task needs, shared.
+struct Ctx {
+    cfg: Arc<Config>,
+    fetcher: Fetcher,
+    writer: WriterHandle,
+    /// A read connection for the known-entry pre-check (short critical sections only).
+    reader: Mutex<Store>,
+    canon: CanonOptions,
+    stats: Stats,
+    pages: Arc<Semaphore>,
+    tracker: TaskTracker,
+    token: CancellationToken,
+    /// Salt for jitter, so restarts do not repeat the same spread.
+    salt: u64,
+}
+
+/// Adds the feeds the config lists (`[feeds] urls` and the OPML file) that are not subscribed.
+pub fn sync_config_feeds(store: &mut Store, cfg: &Config) -> Result<usize, DaemonError> {
+    let mut feeds: Vec<(String, Option<String>)> = cfg.feeds.urls.iter().map(|u| (u.to_string(), None)).collect();
+    if let Some(path) = &cfg.feeds.opml {
+        let bytes = std::fs::read(path)
+            .map_err(|e| DaemonError::FeedList { path: path.clone(), message: e.to_string() })?;
+        let list = feed::opml::parse_opml(&bytes)
+            .map_err(|e| DaemonError::FeedList { path: path.clone(), message: e.to_string() })?;
+        for f in list {
+            match crate::config::feed_url(&f.xml_url) {
+                Ok(url) => feeds.push((url.to_string(), f.title)),
+                Err(m) => warn!(file = %path.display(), "skipping feed: {m}"),
+            }
+        }
+    }
+    Ok(store.add_feeds(&feeds)?)
+}
+
+/// Runs the pipeline over the database at `cfg.storage.path` until `mode` is done or `shutdown`
+/// is cancelled. Returns the run's counts.
+pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> Result<Summary, DaemonError> {
+    let path = cfg.storage.path.clone();
+    let mut store = Store::open(&path, cfg.storage.busy_timeout)?;
+    let added = sync_config_feeds(&mut store, &cfg)?;
+    if added > 0 {
+        info!(added, "subscribed to feeds listed in the config");
+    }
+    let reader = Store::open_read_only(&path, cfg.storage.busy_timeout)?;
+    let pending = reader.pending_articles()?;
+    let (writer, writer_thread) = writer::spawn(store, cfg.storage.batch_size)?;
+    let ctx = Arc::new(Ctx {
+        fetcher: Fetcher::new(&cfg.fetch)?,
+        writer,
+        reader: Mutex::new(reader),
+        canon: CanonOptions::default(),
+        stats: Stats::default(),
+        pages: Arc::new(Semaphore::new(cfg.fetch.concurrency)),
+        tracker: TaskTracker::new(),
+        token: shutdown.clone(),
+        salt: Utc::now().timestamp() as u64,
+        cfg,
+    });
+    if !pending.is_empty() {
+        info!(count = pending.len(), "resuming articles whose pages were not processed");
+    }
+    for p in pending {
+        spawn_page(&ctx, p).await;
+    }
+    let result = schedule_loop(&ctx, mode).await;
+    ctx.tracker.close();
+    ctx.tracker.wait().await;
+    let summary = ctx.stats.summary();
+    // Dropping the last handle lets the writer drain its queue, commit and stop.
+    drop(ctx);
+    match writer_thread.join() {
+        Ok(r) => r?,
+        Err(_) => return Err(StoreError::WriterGone.into()),
+    }
+    result?;
+    Ok(summary)
+}
+
+async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
+    let feeds_sem = Arc::new(Semaphore::new(ctx.cfg.fetch.concurrency));
+    let in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
+    loop {
+        let due = {
+            let reader = lock(&ctx.reader);
+            reader.feeds_to_poll(if mode == Mode::AllOnce { None } else { Some(Utc::now()) })?
+        };
+        for feed in interleave_hosts(due) {
+            if !lock(&in_flight).insert(feed.id) {
+                continue;
+            }
+            let permit = tokio::select! {
+                p = feeds_sem.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+                _ = ctx.token.cancelled() => return Ok(()),
+            };
+            let (c, flight) = (ctx.clone(), in_flight.clone());
+            ctx.tracker.spawn(async move {
+                let id = feed.id;
+                poll_feed(&c, feed).await;
+                lock(&flight).remove(&id);
+                drop(permit);
+            });
+        }
+        if mode != Mode::Forever {
+            return Ok(());
+        }
+        let next = lock(&ctx.reader).next_due()?;
+        let wait = next
+            .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(MAX_IDLE)
+            .clamp(MIN_IDLE, MAX_IDLE);
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = ctx.token.cancelled() => return Ok(()),
+        }
+    }
+}
+
+/// Orders feeds so consecutive ones are on different hosts: a host at its politeness limit then
+/// holds back only its own feeds, not the whole pass.
+fn interleave_hosts(feeds: Vec<FeedRecord>) -> Vec<FeedRecord> {
+    let mut by_host: HashMap<String, Vec<FeedRecord>> = HashMap::new();
+    let mut order = Vec::new();
+    for f in feeds {
+        let key = Url::parse(&f.url).map(|u| fetch::limiter::host_key(&u)).unwrap_or_default();
+        if !by_host.contains_key(&key) {
+            order.push(key.clone());
+        }
+        by_host.entry(key).or_default().push(f);
+    }
+    let mut queues: Vec<std::vec::IntoIter<FeedRecord>> =
+        order.iter().filter_map(|k| by_host.remove(k)).map(Vec::into_iter).collect();
+    let mut out = Vec::new();
+    loop {
+        let before = out.len();
+        for q in queues.iter_mut() {
+            if let Some(f) = q.next() {
+                out.push(f);
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Polls one feed and stores the outcome. Never fails: errors are stored on the feed.
+async fn poll_feed(ctx: &Arc<Ctx>, feed: FeedRecord) {
+    let span = info_span!("feed", url = %feed.url, status = tracing::field::Empty,
+        bytes = tracing::field::Empty, ms = tracing::field::Empty, new = tracing::field::Empty);
+    async {
+        let started = Instant::now();
+        ctx.stats.feeds_polled.fetch_add(1, Relaxed);
+        let result = tokio::select! {
+            r = poll_feed_inner(ctx, &feed) => r,
+            _ = ctx.token.cancelled() => return,
+        };
+        let span = tracing::Span::current();
+        span.record("ms", started.elapsed().as_millis() as u64);
+        match result {
+            Ok(()) => {
+                ctx.stats.feeds_ok.fetch_add(1, Relaxed);
+            }
+            Err(e) => {
+                ctx.stats.feeds_failed.fetch_add(1, Relaxed);
+                warn!(error = %e, "feed failed");
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+/// A feed-level failure: stored on the feed, then reported.
+#[derive(Debug, thiserror::Error)]
+enum FeedFailure {
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Parse(#[from] feed::ParseError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("feed URL {0:?} is invalid")]
+    Url(String),
+    #[error("internal task failed: {0}")]
+    Join(String),
+}
+
+async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFailure> {
+    let span = tracing::Span::current();
+    let now = Utc::now();
+    let jitter = schedule::jitter_for(feed.id, ctx.salt ^ now.timestamp() as u64);
+    let url = match Url::parse(&feed.url) {
+        Ok(u) => u,
+        Err(_) => {
+            let e = FeedFailure::Url(feed.url.clone());
+            store_failure(ctx, feed, &e, None, None, jitter).await?;
+            return Err(e);
+        }
+    };
+    let req = FetchRequest {
+        url: &url,
+        etag: feed.etag.as_deref(),
+        last_modified: feed.last_modified.as_deref(),
+        max_bytes: ctx.cfg.fetch.max_feed_bytes,
+        accept: ACCEPT_FEED,
+    };
+    let fetched = match ctx.fetcher.fetch(&req).await {
+        Ok(f) => f,
+        Err(e) => {
+            span.record("status", e.status().unwrap_or(0));
+            let gone = e.status() == Some(410);
+            let state = gone.then(|| (FeedState::Gone, "the server answered 410 Gone".to_string()));
+            let status = e.status();
+            let e = FeedFailure::from(e);
+            store_failure(ctx, feed, &e, status, state, jitter).await?;
+            return Err(e);
+        }
+    };
+    span.record("status", fetched.status);
+    let moved_to = fetched.moved_to.as_ref().map(Url::to_string);
+    let interval = feed.interval_secs.map(Duration::from_secs);
+    let Some(body) = fetched.body else {
+        ctx.stats.not_modified.fetch_add(1, Relaxed);
+        let facts = PollFacts { interval, last_new_at: feed.last_new_at, fresh_for: fetched.fresh_for, ..Default::default() };
+        let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
+        let update = FeedUpdate {
+            fetched_at: now,
+            status: Some(fetched.status),
+            next_poll_at: next,
+            interval_secs: Some(interval.as_secs()),
+            moved_to,
+            ..Default::default()
+        };
+        ctx.writer.feed_polled(feed.id, update, Vec::new()).await?;
+        return Ok(());
+    };
+    span.record("bytes", body.len());
+    let body_hash = format!("{:x}", Sha256::digest(&body));
+    let validators = Validators {
+        etag: fetched.etag.clone(),
+        last_modified: fetched.last_modified.clone(),
+        body_hash: Some(body_hash.clone()),
+    };
+    if feed.body_hash.as_deref() == Some(body_hash.as_str()) {
+        ctx.stats.unchanged.fetch_add(1, Relaxed);
+        let facts = PollFacts { interval, last_new_at: feed.last_new_at, fresh_for: fetched.fresh_for, ..Default::default() };
+        let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
+        let update = FeedUpdate {
+            fetched_at: now,
+            status: Some(fetched.status),
+            next_poll_at: next,
+            interval_secs: Some(interval.as_secs()),
+            validators: Some(validators),
+            moved_to,
+            ..Default::default()
+        };
+        ctx.writer.feed_polled(feed.id, update, Vec::new()).await?;
+        return Ok(());
+    }
+    // Parse and identify on the blocking pool: a big feed must not stall the reactor.
+    let work = {
+        let ctx = ctx.clone();
+        let feed_id = feed.id;
+        let final_url = fetched.final_url.clone();
+        let content_type = fetched.content_type.clone();
+        tokio::task::spawn_blocking(move || {
+            let source = FeedSource { url: Some(&final_url), content_type: content_type.as_deref() };
+            let parsed = feed::parse_feed(&body, &source)?;
+            let (entries, new) = identify(&ctx, feed_id, parsed.entries)?;
+            Ok::<_, FeedFailure>((parsed.title, parsed.link, parsed.hints, entries, new))
+        })
+    };
+    let (title, site_url, hints, entries, new) = match work.await {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => {
+            store_failure(ctx, feed, &e, Some(fetched.status), None, jitter).await?;
+            return Err(e);
+        }
+        Err(join) => {
+            let e = FeedFailure::Join(join.to_string());
+            store_failure(ctx, feed, &e, Some(fetched.status), None, jitter).await?;
+            return Err(e);
+        }
+    };
+    span.record("new", new);
+    let facts = PollFacts {
+        interval,
+        new_entries: new,
+        last_new_at: feed.last_new_at,
+        hints: Some(&hints),
+        fresh_for: fetched.fresh_for,
+    };
+    let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
+    let update = FeedUpdate {
+        fetched_at: now,
+        status: Some(fetched.status),
+        next_poll_at: next,
+        interval_secs: Some(interval.as_secs()),
+        validators: Some(validators),
+        new_entries: new,
+        title,
+        site_url,
+        moved_to,
+        ..Default::default()
+    };
+    let stored = ctx.writer.feed_polled(feed.id, update, entries).await?;
+    let created = stored.visible + stored.pending.len();
+    ctx.stats.new_articles.fetch_add(created as u64, Relaxed);
+    ctx.stats.articles_committed.fetch_add(stored.visible as u64, Relaxed);
+    for p in stored.pending {
+        spawn_page(ctx, p).await;
+    }
+    Ok(())
+}
+
+/// Gives each entry its identity key and drops those this feed already carried. Returns the
+/// entries to store and how many of them are new articles.
+fn identify(ctx: &Ctx, feed_id: i64, entries: Vec<Entry>) -> Result<(Vec<NewEntry>, usize), FeedFailure> {
+    let mut seen = HashSet::new();
+    let keyed: Vec<(String, Entry)> = entries
+        .into_iter()
+        .map(|e| (identity_key(&ctx.canon, feed_id, &e), e))
+        .filter(|(k, _)| seen.insert(k.clone()))
+        .collect();
+    let keys: Vec<&str> = keyed.iter().map(|(k, _)| k.as_str()).collect();
+    let states = lock(&ctx.reader).classify_keys(feed_id, &keys)?;
+    let mut new = 0;
+    let mut out = Vec::new();
+    for ((key, entry), state) in keyed.into_iter().zip(states) {
+        match state {
+            KeyState::KnownHere => continue,
+            KeyState::KnownElsewhere => {}
+            KeyState::New => new += 1,
+        }
+        let needs_page = ctx.cfg.fetch.fetch_pages && entry.link.is_some();
+        let ready = (!needs_page).then(|| extract::article_from_entry(&entry));
+        out.push(NewEntry { key, entry, ready });
+    }
+    Ok((out, new))
+}
+
+/// The identity of an entry: its canonical link, else a key scoped to the feed and entry id.
+pub fn identity_key(canon: &CanonOptions, feed_id: i64, entry: &Entry) -> String {
+    entry
+        .link
+        .as_deref()
+        .and_then(|l| canonicalize_url(l, canon).ok())
+        .map(String::from)
+        .unwrap_or_else(|| format!("urn:rill:feed:{feed_id}:entry:{}", entry.id))
+}
+
+async fn store_failure(
+    ctx: &Ctx,
+    feed: &FeedRecord,
+    error: &FeedFailure,
+    status: Option<u16>,
+    state: Option<(FeedState, String)>,
+    jitter: f64,
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let retry_after = match error {
+        FeedFailure::Fetch(e) => e.retry_after(),
+        _ => None,
+    };
+    let next = schedule::after_failure(&ctx.cfg.schedule, now, feed.error_count + 1, retry_after, jitter);
+    let update = FeedUpdate {
+        fetched_at: now,
+        status,
+        error: Some(error.to_string()),
+        next_poll_at: next,
+        state,
+        ..Default::default()
+    };
+    ctx.writer.feed_polled(feed.id, update, Vec::new()).await.map(|_| ())
+}
+
+/// Starts a page task once a page permit is free (this is where backpressure reaches the feeds).
+async fn spawn_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
+    let permit = tokio::select! {
+        p = ctx.pages.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
+        _ = ctx.token.cancelled() => return,
+    };
+    let c = ctx.clone();
+    ctx.tracker.spawn(async move {
+        tokio::select! {
+            _ = process_page(&c, pending) => {}
+            _ = c.token.cancelled() => {}
+        }
+        drop(permit);
+    });
+}
+
+/// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
+async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
+    let span = info_span!("page", id = pending.article_id, url = tracing::field::Empty);
+    async {
+        let page = match pending.entry.link.as_deref().map(Url::parse) {
+            Some(Ok(url)) if ctx.cfg.fetch.fetch_pages => {
+                tracing::Span::current().record("url", url.as_str());
+                let req = FetchRequest {
+                    url: &url,
+                    etag: None,
+                    last_modified: None,
+                    max_bytes: ctx.cfg.fetch.max_page_bytes,
+                    accept: ACCEPT_PAGE,
+                };
+                match ctx.fetcher.fetch(&req).await {
+                    Ok(f) => {
+                        ctx.stats.pages_fetched.fetch_add(1, Relaxed);
+                        f.body.map(|b| (b, f.final_url))
+                    }
+                    Err(e) => {
+                        ctx.stats.pages_failed.fetch_add(1, Relaxed);
+                        warn!(error = %e, "page fetch failed; using the feed's content");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let entry = pending.entry;
+        let article = tokio::task::spawn_blocking(move || {
+            let from_page = page.map(|(body, url)| extract::extract_article(&body, Some(&url), Some(&entry)));
+            extract::choose_article(from_page, &entry)
+        })
+        .await;
+        let article = match article {
+            Ok(a) => a,
+            Err(e) => {
+                warn!(error = %e, "extraction task failed");
+                return;
+            }
+        };
+        match ctx.writer.article_ready(pending.article_id, article).await {
+            Ok(true) => {
+                ctx.stats.articles_committed.fetch_add(1, Relaxed);
+            }
+            Ok(false) => {}
+            Err(e) => warn!(error = %e, "cannot store article"),
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(id: i64, url: &str) -> FeedRecord {
+        FeedRecord {
+            id,
+            url: url.into(),
+            title: None,
+            site_url: None,
+            added_at: None,
+            state: FeedState::Ok,
+            state_reason: None,
+            etag: None,
+            last_modified: None,
+            body_hash: None,
+            last_fetch_at: None,
+            last_status: None,
+            last_error: None,
+            error_count: 0,
+            interval_secs: None,
+            next_poll_at: None,
+            last_new_at: None,
+            article_count: 0,
+        }
+    }
+
+    #[test]
+    fn interleave_alternates_hosts() {
+        let feeds = vec![
+            feed(1, "http://a.example/1"),
+            feed(2, "http://a.example/2"),
+            feed(3, "http://a.example/3"),
+            feed(4, "http://b.example/1"),
+        ];
+        let ids: Vec<i64> = interleave_hosts(feeds).iter().map(|f| f.id).collect();
+        assert_eq!(ids, vec![1, 4, 2, 3]);
+    }
+
+    #[test]
+    fn identity_prefers_link_then_feed_scoped_id() {
+        let canon = CanonOptions::default();
+        let with_link = Entry { id: "g1".into(), link: Some("HTTP://Example.org/a?utm_source=x#top".into()), ..Default::default() };
+        assert_eq!(identity_key(&canon, 7, &with_link), "https://example.org/a");
+        let no_link = Entry { id: "g1".into(), ..Default::default() };
+        assert_eq!(identity_key(&canon, 7, &no_link), "urn:rill:feed:7:entry:g1");
+    }
+}

@@ -32,3 +32,12 @@ pub fn article_from_entry(entry: &Entry) -> Article {
         ..Default::default()
     }
 }
+
+/// The page's article unless it is missing or poorer than what the feed already gave.
+pub fn choose_article(page: Option<Article>, entry: &Entry) -> Article {
+    let feed = article_from_entry(entry);
+    match page {
+        Some(p) if p.word_count > 0 && p.word_count >= feed.word_count / 2 => p,
+        _ => feed,
+    }
+}

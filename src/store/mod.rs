@@ -1,1 +1,203 @@
-//! store
+//! The database: schema and migrations, the single writer, and the read queries of the CLI.
+//!
+//! Owns every SQL statement in rill. [`Store::open`] is the only place that sets the connection's
+//! pragmas (WAL, `synchronous=NORMAL`, busy timeout, foreign keys) and applies migrations. The
+//! daemon writes only through the [`writer`] actor; CLI commands that change feeds use their own
+//! short transactions (WAL lets them interleave with the daemon, the busy timeout makes them
+//! wait for each other).
+//!
+//! Invariants (documented for consumers in `docs/schema.md`):
+//! * one row per article identity (`articles.url` is unique), one link per (article, feed);
+//! * `articles.seq` is assigned when an article becomes visible, strictly increasing in commit
+//!   order, never reused; an update of a visible article gives it a new `seq`.
+
+mod articles;
+mod feeds;
+mod schema;
+pub mod writer;
+
+pub use articles::{ArticleRow, FeedEntryRef, KeyState, NewEntry, PendingArticle};
+pub use feeds::{FeedRecord, FeedState, FeedUpdate, Validators};
+pub use schema::SCHEMA_VERSION;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A database problem, with the file it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path} has schema version {found}, newer than this rill ({supported}); upgrade rill")]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored JSON is invalid: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("feed {0} is already subscribed")]
+    FeedExists(String),
+    #[error("feed {0} is not subscribed")]
+    NoSuchFeed(String),
+    #[error("the write batch failed: {0}")]
+    BatchFailed(String),
+    #[error("the database writer has stopped")]
+    WriterGone,
+}
+
+impl StoreError {
+    /// True when retrying the same work later can succeed: a lock held by another process, a
+    /// full disk, an I/O error.
+    pub fn is_transient(&self) -> bool {
+        use rusqlite::ErrorCode::*;
+        match self {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)) => {
+                matches!(e.code, DatabaseBusy | DatabaseLocked | DiskFull | SystemIoFailure | CannotOpen)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A connection to the database with rill's pragmas and an up-to-date schema.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and migrates it to [`SCHEMA_VERSION`].
+    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let conn = Connection::open(path).map_err(open_err)?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure(busy_timeout).map_err(open_err)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing database read-only (for `tail`, `feed ls`); never creates or migrates.
+    pub fn open_read_only(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+        conn.busy_timeout(busy_timeout).map_err(open_err)?;
+        let store = Store { conn, path: path.to_path_buf() };
+        let found = store.user_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+        }
+        Ok(store)
+    }
+
+    /// An in-memory database (tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.configure(Duration::from_secs(5))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&self, busy_timeout: Duration) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(busy_timeout)?;
+        // WAL: readers never block the writer and see only committed transactions.
+        // NORMAL: durable across a process crash; a power loss may lose the last transactions
+        // but never corrupts the file.
+        self.conn.pragma_update(None, "journal_mode", "wal")?;
+        self.conn.pragma_update(None, "synchronous", "normal")?;
+        self.conn.pragma_update(None, "foreign_keys", "on")?;
+        Ok(())
+    }
+
+    fn user_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Applies the migrations this database has not seen, in one exclusive transaction.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let found = self.user_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { path: self.path.clone(), found, supported: SCHEMA_VERSION });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        // Read again inside the lock: another process may have migrated meanwhile.
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for read queries in tests and tools.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// A number that changes whenever another connection commits (cheap change detection).
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+}
+
+/// The one text form of timestamps in the database: RFC 3339, UTC, seconds, `Z`.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Reads a timestamp written by [`fmt_time`] (or any RFC 3339 form).
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrate_twice_is_a_no_op() {
+        let mut s = Store::open_in_memory().unwrap();
+        assert_eq!(s.user_version().unwrap(), SCHEMA_VERSION);
+        s.migrate().unwrap();
+        assert_eq!(s.user_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        {
+            let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+            s.conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        }
+        let e = Store::open(&path, Duration::from_secs(1)).err().unwrap();
+        assert!(matches!(e, StoreError::TooNew { .. }), "{e}");
+    }
+
+    #[test]
+    fn times_round_trip() {
+        let t = Utc::now();
+        let back = parse_time(&fmt_time(t)).unwrap();
+        assert_eq!(back.timestamp(), t.timestamp());
+    }
+}

@@ -1,0 +1,309 @@
+//! The `articles` table and its links to feeds: insertion by identity, completion, tailing.
+
+use super::{fmt_time, parse_time, Store, StoreError};
+use crate::model::{Article, Entry, Person};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+/// An entry of a polled feed, with the identity key the dedup stage gave it.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    /// The article's identity: its canonical URL (or a feed-scoped id when it has no link).
+    pub key: String,
+    pub entry: Entry,
+    /// The finished article when no page fetch is needed; `None` stores it as pending, invisible
+    /// to readers until [`super::writer::WriteOp::ArticleReady`] completes it.
+    pub ready: Option<Article>,
+}
+
+/// An article stored but not yet visible: its page still has to be fetched and extracted.
+#[derive(Debug, Clone)]
+pub struct PendingArticle {
+    pub article_id: i64,
+    pub key: String,
+    /// The entry as stored (enough to fall back to the feed's content).
+    pub entry: Entry,
+}
+
+/// Whether an identity key is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    /// No article has this identity.
+    New,
+    /// An article has it, but this feed has not carried it before.
+    KnownElsewhere,
+    /// This feed already carried it.
+    KnownHere,
+}
+
+/// A feed and the id it gives an entry (for `rill show`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedEntryRef {
+    pub feed: String,
+    pub entry_id: String,
+}
+
+/// One visible article as `rill tail` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRow {
+    pub seq: i64,
+    pub id: i64,
+    /// The identity: canonical URL.
+    pub url: String,
+    /// The link as the feed gave it.
+    pub link: Option<String>,
+    /// URLs of the feeds that carried it.
+    pub feeds: Vec<String>,
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<String>,
+    pub fetched_at: String,
+    pub committed_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub revision: i64,
+    pub content_source: Option<String>,
+    pub canonical_url: Option<String>,
+    pub site_name: Option<String>,
+    pub language: Option<String>,
+    pub image: Option<String>,
+    pub description: Option<String>,
+    pub word_count: Option<i64>,
+    pub summary: Option<String>,
+    pub text: Option<String>,
+}
+
+const ROW_COLUMNS: &str = "a.seq, a.id, a.url, a.link, \
+    (SELECT json_group_array(f.url) FROM article_feeds af JOIN feeds f ON f.id = af.feed_id \
+     WHERE af.article_id = a.id), \
+    a.title, a.authors, a.published, a.fetched_at, a.committed_at, a.updated_at, a.revision, \
+    a.content_source, a.canonical_url, a.site_name, a.language, a.image, a.description, a.word_count, \
+    a.summary, a.text";
+
+fn json_list(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<String>> {
+    let text: Option<String> = row.get(idx)?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
+}
+
+fn article_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleRow> {
+    Ok(ArticleRow {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        url: row.get(2)?,
+        link: row.get(3)?,
+        feeds: json_list(row, 4)?,
+        title: row.get(5)?,
+        authors: json_list(row, 6)?,
+        published: row.get(7)?,
+        fetched_at: row.get(8)?,
+        committed_at: row.get(9)?,
+        updated_at: row.get(10)?,
+        revision: row.get(11)?,
+        content_source: row.get(12)?,
+        canonical_url: row.get(13)?,
+        site_name: row.get(14)?,
+        language: row.get(15)?,
+        image: row.get(16)?,
+        description: row.get(17)?,
+        word_count: row.get(18)?,
+        summary: row.get(19)?,
+        text: row.get(20)?,
+    })
+}
+
+impl Store {
+    /// Visible articles with `seq > since`, in seq order, at most `limit`.
+    pub fn articles_since(&self, since: i64, limit: usize) -> Result<Vec<ArticleRow>, StoreError> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM articles a WHERE a.seq > ?1 ORDER BY a.seq LIMIT ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![since, limit as i64], article_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One visible article by id.
+    pub fn article(&self, id: i64) -> Result<Option<ArticleRow>, StoreError> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM articles a WHERE a.id = ?1 AND a.seq IS NOT NULL");
+        Ok(self.conn.query_row(&sql, params![id], article_from_row).optional()?)
+    }
+
+    /// Articles stored whose page has not been processed yet (after a crash or a stop).
+    pub fn pending_articles(&self) -> Result<Vec<PendingArticle>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, url, link, title, summary, feed_content, authors, published, updated,
+                    (SELECT entry_id FROM article_feeds WHERE article_id = articles.id LIMIT 1)
+             FROM articles WHERE seq IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let authors: Vec<String> = json_list(row, 6)?;
+            Ok(PendingArticle {
+                article_id: row.get(0)?,
+                key: row.get(1)?,
+                entry: Entry {
+                    id: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                    link: row.get(2)?,
+                    title: row.get(3)?,
+                    summary: row.get(4)?,
+                    content: row.get(5)?,
+                    authors: authors.into_iter().map(|n| Person { name: Some(n), ..Default::default() }).collect(),
+                    published: row.get::<_, Option<String>>(7)?.as_deref().and_then(parse_time),
+                    updated: row.get::<_, Option<String>>(8)?.as_deref().and_then(parse_time),
+                    ..Default::default()
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// For each identity key: is it unknown, stored but not yet linked to `feed_id`, or already
+    /// linked to it? (A fast pre-check; the writer decides authoritatively.)
+    pub fn classify_keys(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<KeyState>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, EXISTS (SELECT 1 FROM article_feeds af WHERE af.article_id = a.id AND af.feed_id = ?2)
+             FROM articles a WHERE a.url = ?1",
+        )?;
+        keys.iter()
+            .map(|k| {
+                let found: Option<(i64, bool)> =
+                    stmt.query_row(params![k, feed_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                Ok(match found {
+                    None => KeyState::New,
+                    Some((_, false)) => KeyState::KnownElsewhere,
+                    Some((_, true)) => KeyState::KnownHere,
+                })
+            })
+            .collect()
+    }
+
+    /// The highest seq assigned so far (0 when none).
+    pub fn last_seq(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM counters WHERE name = 'seq'", [], |r| r.get(0))?)
+    }
+
+    /// Number of visible articles.
+    pub fn article_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM articles WHERE seq IS NOT NULL", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+}
+
+fn next_seq(tx: &Connection) -> Result<i64, StoreError> {
+    Ok(tx.query_row("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value", [], |r| {
+        r.get(0)
+    })?)
+}
+
+/// The outcome of storing one poll's entries.
+#[derive(Debug, Default)]
+pub struct Inserted {
+    /// Articles created visible (no page to fetch).
+    pub visible: usize,
+    /// Articles created pending; their pages are to be fetched.
+    pub pending: Vec<PendingArticle>,
+    /// Entries that were already stored (maybe under another feed).
+    pub known: usize,
+}
+
+/// Stores a poll's entries: new identities become articles, known ones gain a link to this feed.
+pub(super) fn insert_entries(
+    tx: &Connection,
+    feed_id: i64,
+    entries: &[NewEntry],
+    now: DateTime<Utc>,
+) -> Result<Inserted, StoreError> {
+    let now_s = fmt_time(now);
+    let mut out = Inserted::default();
+    for new in entries {
+        let existing: Option<i64> = tx
+            .prepare_cached("SELECT id FROM articles WHERE url = ?1")?
+            .query_row(params![new.key], |r| r.get(0))
+            .optional()?;
+        let article_id = match existing {
+            Some(id) => {
+                out.known += 1;
+                id
+            }
+            None => {
+                let e = &new.entry;
+                let authors: Vec<&str> = e.authors.iter().filter_map(|p| p.name.as_deref()).collect();
+                tx.prepare_cached(
+                    "INSERT INTO articles (url, link, title, summary, feed_content, authors, categories,
+                        enclosures, published, updated, fetched_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )?
+                .execute(params![
+                    new.key,
+                    e.link,
+                    e.title,
+                    e.summary,
+                    e.content,
+                    serde_json::to_string(&authors)?,
+                    serde_json::to_string(&e.categories)?,
+                    serde_json::to_string(&e.enclosures)?,
+                    e.published.map(fmt_time),
+                    e.updated.map(fmt_time),
+                    now_s,
+                ])?;
+                let id = tx.last_insert_rowid();
+                match &new.ready {
+                    Some(article) => {
+                        complete_article(tx, id, article, now)?;
+                        out.visible += 1;
+                    }
+                    None => out.pending.push(PendingArticle { article_id: id, key: new.key.clone(), entry: new.entry.clone() }),
+                }
+                id
+            }
+        };
+        tx.prepare_cached(
+            "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![article_id, feed_id, new.entry.id, now_s])?;
+    }
+    Ok(out)
+}
+
+/// Fills in an article's extracted content and makes it visible with a new seq. Returns false
+/// when the article is gone (removed meanwhile) or already complete.
+pub(super) fn complete_article(
+    tx: &Connection,
+    article_id: i64,
+    a: &Article,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let pending: Option<Option<i64>> = tx
+        .prepare_cached("SELECT seq FROM articles WHERE id = ?1")?
+        .query_row(params![article_id], |r| r.get(0))
+        .optional()?;
+    if !matches!(pending, Some(None)) {
+        return Ok(false);
+    }
+    let seq = next_seq(tx)?;
+    let authors = if a.authors.is_empty() { None } else { Some(serde_json::to_string(&a.authors)?) };
+    tx.prepare_cached(
+        "UPDATE articles SET seq = ?2, committed_at = ?3, text = ?4, html = ?5, content_source = ?6,
+            extractor_version = ?7, canonical_url = ?8, site_name = ?9, language = ?10, image = ?11,
+            description = ?12, word_count = ?13, title = coalesce(title, ?14),
+            published = coalesce(?15, published), authors = coalesce(?16, authors)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        article_id,
+        seq,
+        fmt_time(now),
+        a.text,
+        a.html,
+        a.source.as_str(),
+        crate::extract::EXTRACTOR_VERSION,
+        a.canonical_url,
+        a.site_name,
+        a.language,
+        a.image,
+        a.description,
+        a.word_count as i64,
+        a.title,
+        a.published.map(fmt_time),
+        authors,
+    ])?;
+    Ok(true)
+}

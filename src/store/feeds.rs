@@ -1,0 +1,258 @@
+//! The `feeds` table: subscriptions and their fetch bookkeeping.
+
+use super::{fmt_time, parse_time, Store, StoreError};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// A feed's standing, as `feed ls` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedState {
+    /// Last poll succeeded (or none yet).
+    Ok,
+    /// Recent polls failed; it backs off until `next_poll_at`.
+    Failing,
+    /// The server answered 410 Gone; not polled any more.
+    Gone,
+    /// Disabled by the operator or by rill (with a reason); not polled.
+    Disabled,
+}
+
+impl FeedState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedState::Ok => "ok",
+            FeedState::Failing => "failing",
+            FeedState::Gone => "gone",
+            FeedState::Disabled => "disabled",
+        }
+    }
+
+    fn parse(s: &str) -> FeedState {
+        match s {
+            "failing" => FeedState::Failing,
+            "gone" => FeedState::Gone,
+            "disabled" => FeedState::Disabled,
+            _ => FeedState::Ok,
+        }
+    }
+}
+
+/// One subscribed feed and its bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedRecord {
+    pub id: i64,
+    pub url: String,
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    pub added_at: Option<DateTime<Utc>>,
+    pub state: FeedState,
+    pub state_reason: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Hash of the last body parsed, to skip an unchanged body a server sent in full.
+    pub body_hash: Option<String>,
+    pub last_fetch_at: Option<DateTime<Utc>>,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub error_count: u32,
+    pub interval_secs: Option<u64>,
+    pub next_poll_at: Option<DateTime<Utc>>,
+    pub last_new_at: Option<DateTime<Utc>>,
+    /// Articles linked to this feed (filled by [`Store::list_feeds`], else 0).
+    pub article_count: u64,
+}
+
+const FEED_COLUMNS: &str = "id, url, title, site_url, added_at, state, state_reason, etag, last_modified, \
+     body_hash, last_fetch_at, last_status, last_error, error_count, interval_secs, next_poll_at, last_new_at";
+
+fn time_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    Ok(row.get::<_, Option<String>>(idx)?.as_deref().and_then(parse_time))
+}
+
+fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<FeedRecord> {
+    Ok(FeedRecord {
+        id: row.get(0)?,
+        url: row.get(1)?,
+        title: row.get(2)?,
+        site_url: row.get(3)?,
+        added_at: time_col(row, 4)?,
+        state: FeedState::parse(&row.get::<_, String>(5)?),
+        state_reason: row.get(6)?,
+        etag: row.get(7)?,
+        last_modified: row.get(8)?,
+        body_hash: row.get(9)?,
+        last_fetch_at: time_col(row, 10)?,
+        last_status: row.get(11)?,
+        last_error: row.get(12)?,
+        error_count: row.get::<_, i64>(13)?.clamp(0, u32::MAX as i64) as u32,
+        interval_secs: row.get::<_, Option<i64>>(14)?.map(|s| s.max(0) as u64),
+        next_poll_at: time_col(row, 15)?,
+        last_new_at: time_col(row, 16)?,
+        article_count: 0,
+    })
+}
+
+/// The bookkeeping written after one poll of a feed, whatever its outcome.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedUpdate {
+    pub fetched_at: DateTime<Utc>,
+    /// HTTP status, or `None` when no response came (DNS, connect, timeout).
+    pub status: Option<u16>,
+    /// `None` on success; the error message otherwise.
+    pub error: Option<String>,
+    pub next_poll_at: DateTime<Utc>,
+    pub interval_secs: Option<u64>,
+    /// New validators, only when a full body was received and parsed.
+    pub validators: Option<Validators>,
+    /// New articles this poll found (sets `last_new_at` when non-zero).
+    pub new_entries: usize,
+    /// Feed metadata learnt from the document.
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    /// A new state (`Gone`, `Disabled`) with its reason; `None` derives ok/failing from `error`.
+    pub state: Option<(FeedState, String)>,
+    /// A permanent redirect: the feed's new URL.
+    pub moved_to: Option<String>,
+}
+
+/// HTTP validators and the body hash of the last full response.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body_hash: Option<String>,
+}
+
+impl Store {
+    /// Subscribes to a feed. Fails with [`StoreError::FeedExists`] if it already is.
+    pub fn add_feed(&self, url: &str, title: Option<&str>) -> Result<i64, StoreError> {
+        let now = fmt_time(Utc::now());
+        let n = self.conn.execute(
+            "INSERT INTO feeds (url, title, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (url) DO NOTHING",
+            params![url, title, now],
+        )?;
+        if n == 0 {
+            return Err(StoreError::FeedExists(url.to_string()));
+        }
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Subscribes to every feed not yet subscribed, in one transaction; returns how many were new.
+    pub fn add_feeds(&mut self, feeds: &[(String, Option<String>)]) -> Result<usize, StoreError> {
+        let now = fmt_time(Utc::now());
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO feeds (url, title, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (url) DO NOTHING",
+            )?;
+            for (url, title) in feeds {
+                added += stmt.execute(params![url, title, now])?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Unsubscribes. Articles stay; their link to this feed goes.
+    pub fn remove_feed(&self, url: &str) -> Result<(), StoreError> {
+        let n = self.conn.execute("DELETE FROM feeds WHERE url = ?1", params![url])?;
+        if n == 0 {
+            return Err(StoreError::NoSuchFeed(url.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Every feed with its article count, by URL.
+    pub fn list_feeds(&self) -> Result<Vec<FeedRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {FEED_COLUMNS}, (SELECT count(*) FROM article_feeds af WHERE af.feed_id = feeds.id) \
+             FROM feeds ORDER BY url"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |row| {
+            let mut f = feed_from_row(row)?;
+            f.article_count = row.get::<_, i64>(17)?.max(0) as u64;
+            Ok(f)
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Feeds to poll: those due at `now` (never polled, or `next_poll_at <= now`), or all active
+    /// feeds when `now` is `None`. Gone and disabled feeds are never returned.
+    pub fn feeds_to_poll(&self, now: Option<DateTime<Utc>>) -> Result<Vec<FeedRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {FEED_COLUMNS} FROM feeds WHERE state IN ('ok', 'failing') \
+             AND (?1 IS NULL OR next_poll_at IS NULL OR next_poll_at <= ?1) ORDER BY next_poll_at, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![now.map(fmt_time)], feed_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The earliest `next_poll_at` of an active feed.
+    pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let t: Option<String> = self.conn.query_row(
+            "SELECT min(coalesce(next_poll_at, '')) FROM feeds WHERE state IN ('ok', 'failing')",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(match t.as_deref() {
+            None => None,
+            Some("") => Some(DateTime::<Utc>::MIN_UTC),
+            Some(s) => parse_time(s),
+        })
+    }
+
+    /// One feed by URL.
+    pub fn feed_by_url(&self, url: &str) -> Result<Option<FeedRecord>, StoreError> {
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?1");
+        Ok(self.conn.query_row(&sql, params![url], feed_from_row).optional()?)
+    }
+}
+
+/// Writes a poll's bookkeeping (inside the writer's transaction).
+pub(super) fn apply_update(tx: &rusqlite::Connection, feed_id: i64, u: &FeedUpdate) -> Result<(), StoreError> {
+    let (state, reason) = match &u.state {
+        Some((s, r)) => (s.as_str(), Some(r.as_str())),
+        None if u.error.is_some() => ("failing", None),
+        None => ("ok", None),
+    };
+    tx.execute(
+        "UPDATE feeds SET last_fetch_at = ?2, last_status = ?3, last_error = ?4,
+             error_count = CASE WHEN ?4 IS NULL THEN 0 ELSE error_count + 1 END,
+             next_poll_at = ?5, interval_secs = coalesce(?6, interval_secs),
+             state = ?7, state_reason = ?8,
+             title = coalesce(?9, title), site_url = coalesce(?10, site_url)
+         WHERE id = ?1",
+        params![
+            feed_id,
+            fmt_time(u.fetched_at),
+            u.status,
+            u.error,
+            fmt_time(u.next_poll_at),
+            u.interval_secs.map(|s| s as i64),
+            state,
+            reason,
+            u.title,
+            u.site_url,
+        ],
+    )?;
+    if u.new_entries > 0 {
+        tx.execute("UPDATE feeds SET last_new_at = ?2 WHERE id = ?1", params![feed_id, fmt_time(u.fetched_at)])?;
+    }
+    if let Some(v) = &u.validators {
+        tx.execute(
+            "UPDATE feeds SET etag = ?2, last_modified = ?3, body_hash = ?4 WHERE id = ?1",
+            params![feed_id, v.etag, v.last_modified, v.body_hash],
+        )?;
+    }
+    if let Some(new_url) = &u.moved_to {
+        // Another subscription may already have the new URL: then keep the old one as it is.
+        tx.execute(
+            "UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1",
+            params![feed_id, new_url],
+        )?;
+    }
+    Ok(())
+}

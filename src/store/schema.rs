@@ -1,0 +1,99 @@
+//! The schema, as an ordered list of migrations indexed by `PRAGMA user_version`.
+//!
+//! Forward-only: a migration is never edited, reordered or removed once released; a change is a
+//! new entry at the end, documented in `docs/schema.md` in the same commit.
+
+/// Migrations in order; `MIGRATIONS[i]` takes a database from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: feeds, articles, their links, the seq counter, full-text search.
+    r#"
+    CREATE TABLE feeds (
+        id              INTEGER PRIMARY KEY,
+        url             TEXT NOT NULL UNIQUE,
+        title           TEXT,
+        site_url        TEXT,
+        added_at        TEXT NOT NULL,
+        state           TEXT NOT NULL DEFAULT 'ok'
+                        CHECK (state IN ('ok', 'failing', 'gone', 'disabled')),
+        state_reason    TEXT,
+        etag            TEXT,
+        last_modified   TEXT,
+        body_hash       TEXT,
+        last_fetch_at   TEXT,
+        last_status     INTEGER,
+        last_error      TEXT,
+        error_count     INTEGER NOT NULL DEFAULT 0,
+        interval_secs   INTEGER,
+        next_poll_at    TEXT,
+        last_new_at     TEXT
+    );
+    CREATE INDEX feeds_next_poll ON feeds (next_poll_at);
+
+    CREATE TABLE articles (
+        id                INTEGER PRIMARY KEY,
+        seq               INTEGER UNIQUE,
+        url               TEXT NOT NULL UNIQUE,
+        link              TEXT,
+        title             TEXT,
+        summary           TEXT,
+        feed_content      TEXT,
+        authors           TEXT NOT NULL DEFAULT '[]',
+        categories        TEXT NOT NULL DEFAULT '[]',
+        enclosures        TEXT NOT NULL DEFAULT '[]',
+        published         TEXT,
+        updated           TEXT,
+        text              TEXT,
+        html              TEXT,
+        content_source    TEXT CHECK (content_source IN ('page', 'feed')),
+        extractor_version INTEGER,
+        canonical_url     TEXT,
+        site_name         TEXT,
+        language          TEXT,
+        image             TEXT,
+        description       TEXT,
+        word_count        INTEGER,
+        fetched_at        TEXT NOT NULL,
+        committed_at      TEXT,
+        updated_at        TEXT,
+        revision          INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX articles_pending ON articles (id) WHERE seq IS NULL;
+    CREATE INDEX articles_published ON articles (published);
+
+    CREATE TABLE article_feeds (
+        article_id    INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        feed_id       INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        entry_id      TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, feed_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_feeds_by_feed ON article_feeds (feed_id, entry_id);
+
+    CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO counters (name, value) VALUES ('seq', 0);
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

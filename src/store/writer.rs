@@ -1,0 +1,223 @@
+//! The single writer: one thread owns the daemon's write connection.
+//!
+//! Stages send [`WriteOp`]s through a bounded channel (a [`WriterHandle`]); the writer takes
+//! whatever is queued (up to `batch_size`) and applies it in one transaction (group commit), each
+//! op inside its own savepoint so one bad op cannot spoil the others. Replies are sent only after
+//! the commit, so a caller that got `Ok` knows its data is durable. A transient failure (a lock
+//! held by another process past the busy timeout, a full disk) rolls the batch back and retries it
+//! with backoff: ops are never dropped, and meanwhile the full channel slows the pipeline down.
+//! The loop ends when every handle has been dropped and the queue is drained.
+
+use super::articles::{complete_article, insert_entries, Inserted};
+use super::feeds::{apply_update, FeedUpdate};
+use super::{NewEntry, PendingArticle, Store, StoreError};
+use crate::model::Article;
+use chrono::Utc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Ops waiting for the writer at most. Large enough to fill a batch while the previous one
+/// commits; small enough that a stalled disk stops the fetchers within a few hundred items.
+pub const QUEUE_CAPACITY: usize = 512;
+
+/// Longest pause between two retries of a batch that failed transiently.
+const MAX_RETRY_PAUSE: Duration = Duration::from_secs(5);
+
+/// Retries of a failing batch after every handle is gone (shutdown), before giving up.
+const RETRIES_AT_SHUTDOWN: u32 = 20;
+
+/// What a poll stored.
+#[derive(Debug, Default)]
+pub struct PollStored {
+    /// New articles made visible at once (no page to fetch).
+    pub visible: usize,
+    /// New articles whose page is to be fetched.
+    pub pending: Vec<PendingArticle>,
+    /// Entries already stored.
+    pub known: usize,
+}
+
+/// One unit of work for the writer.
+#[derive(Debug)]
+pub enum WriteOp {
+    /// A feed was polled: store its bookkeeping and its entries together, so a crash can never
+    /// record the new validators without the entries they cover.
+    FeedPolled {
+        feed_id: i64,
+        update: FeedUpdate,
+        entries: Vec<NewEntry>,
+        reply: oneshot::Sender<Result<PollStored, StoreError>>,
+    },
+    /// A pending article's page was processed: store the article and make it visible.
+    ArticleReady { article_id: i64, article: Box<Article>, reply: oneshot::Sender<Result<bool, StoreError>> },
+}
+
+/// A cloneable handle to the writer. The writer stops when the last handle is dropped.
+#[derive(Debug, Clone)]
+pub struct WriterHandle {
+    tx: mpsc::Sender<WriteOp>,
+}
+
+impl WriterHandle {
+    /// Stores a poll's outcome; resolves after commit.
+    pub async fn feed_polled(
+        &self,
+        feed_id: i64,
+        update: FeedUpdate,
+        entries: Vec<NewEntry>,
+    ) -> Result<PollStored, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(WriteOp::FeedPolled { feed_id, update, entries, reply }).await?;
+        rx.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Completes a pending article; resolves after commit (false when it was already complete).
+    pub async fn article_ready(&self, article_id: i64, article: Article) -> Result<bool, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(WriteOp::ArticleReady { article_id, article: Box::new(article), reply }).await?;
+        rx.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    async fn send(&self, op: WriteOp) -> Result<(), StoreError> {
+        self.tx.send(op).await.map_err(|_| StoreError::WriterGone)
+    }
+
+    /// Ops queued and not yet taken by the writer.
+    pub fn queue_depth(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}
+
+/// Starts the writer thread over `store`. Join the returned handle after dropping every
+/// [`WriterHandle`] to wait for the last commit.
+pub fn spawn(
+    store: Store,
+    batch_size: usize,
+) -> std::io::Result<(WriterHandle, std::thread::JoinHandle<Result<(), StoreError>>)> {
+    let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
+    let join = std::thread::Builder::new()
+        .name("rill-writer".into())
+        .spawn(move || Writer { store, rx, batch_size: batch_size.max(1) }.run())?;
+    Ok((WriterHandle { tx }, join))
+}
+
+struct Writer {
+    store: Store,
+    rx: mpsc::Receiver<WriteOp>,
+    batch_size: usize,
+}
+
+/// The result of one op, to be sent once the batch is committed.
+enum Outcome {
+    Polled(Result<Inserted, StoreError>),
+    Ready(Result<bool, StoreError>),
+}
+
+impl Writer {
+    fn run(mut self) -> Result<(), StoreError> {
+        let mut batch = Vec::with_capacity(self.batch_size);
+        while let Some(first) = self.rx.blocking_recv() {
+            batch.push(first);
+            while batch.len() < self.batch_size {
+                match self.rx.try_recv() {
+                    Ok(op) => batch.push(op),
+                    Err(_) => break,
+                }
+            }
+            let outcomes = self.commit_with_retry(&batch)?;
+            reply_all(std::mem::take(&mut batch), outcomes);
+        }
+        Ok(())
+    }
+
+    /// Applies a batch until it commits. Gives up only at shutdown after repeated failures.
+    fn commit_with_retry(&mut self, batch: &[WriteOp]) -> Result<Vec<Outcome>, StoreError> {
+        let mut pause = Duration::from_millis(50);
+        let mut failures_at_shutdown = 0;
+        loop {
+            match self.apply(batch) {
+                Ok(outcomes) => return Ok(outcomes),
+                Err(e) if e.is_transient() => {
+                    if self.rx.is_closed() {
+                        failures_at_shutdown += 1;
+                        if failures_at_shutdown > RETRIES_AT_SHUTDOWN {
+                            tracing::error!(error = %e, ops = batch.len(), "giving up on a write batch at shutdown");
+                            return Err(e);
+                        }
+                    }
+                    tracing::warn!(error = %e, ops = batch.len(), retry_in = ?pause, "write batch failed; retrying");
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(MAX_RETRY_PAUSE);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, ops = batch.len(), "write batch failed");
+                    return Ok(batch.iter().map(|op| failed(op, &e)).collect());
+                }
+            }
+        }
+    }
+
+    /// One transaction over the batch; an op's own non-transient failure is confined to its
+    /// savepoint, a transient one aborts the whole transaction (to be retried).
+    fn apply(&mut self, batch: &[WriteOp]) -> Result<Vec<Outcome>, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for op in batch {
+            let sp = tx.savepoint()?;
+            let outcome = match op {
+                WriteOp::FeedPolled { feed_id, update, entries, .. } => {
+                    Outcome::Polled(apply_update(&sp, *feed_id, update).and_then(|()| {
+                        insert_entries(&sp, *feed_id, entries, now)
+                    }))
+                }
+                WriteOp::ArticleReady { article_id, article, .. } => {
+                    Outcome::Ready(complete_article(&sp, *article_id, article, now))
+                }
+            };
+            let err = match &outcome {
+                Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) => Some(e),
+                _ => None,
+            };
+            match err {
+                Some(e) if e.is_transient() => {
+                    return Err(match outcome {
+                        Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) => e,
+                        _ => StoreError::WriterGone,
+                    })
+                }
+                Some(e) => {
+                    tracing::warn!(error = %e, "write op failed; the rest of the batch goes on");
+                    drop(sp); // rolls the savepoint back
+                }
+                None => sp.commit()?,
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit()?;
+        Ok(outcomes)
+    }
+}
+
+fn failed(op: &WriteOp, e: &StoreError) -> Outcome {
+    let copy = || StoreError::BatchFailed(e.to_string());
+    match op {
+        WriteOp::FeedPolled { .. } => Outcome::Polled(Err(copy())),
+        WriteOp::ArticleReady { .. } => Outcome::Ready(Err(copy())),
+    }
+}
+
+fn reply_all(batch: Vec<WriteOp>, outcomes: Vec<Outcome>) {
+    for (op, outcome) in batch.into_iter().zip(outcomes) {
+        // A caller that stopped waiting (shutdown) is not an error.
+        match (op, outcome) {
+            (WriteOp::FeedPolled { reply, .. }, Outcome::Polled(r)) => {
+                let _ = reply.send(r.map(|i| PollStored { visible: i.visible, pending: i.pending, known: i.known }));
+            }
+            (WriteOp::ArticleReady { reply, .. }, Outcome::Ready(r)) => {
+                let _ = reply.send(r);
+            }
+            _ => {}
+        }
+    }
+}
