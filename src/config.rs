@@ -252,7 +252,9 @@ impl Config {
         let contact = f.contact.unwrap_or_default();
         let user_agent = match f.user_agent {
             Some(ua) if !ua.trim().is_empty() => ua,
-            Some(_) => return Err(invalid("fetch.user_agent", "is empty; remove the key to use rill's default")),
+            Some(_) => {
+                return Err(invalid("fetch.user_agent", "is empty; remove the key to use rill's default"))
+            }
             None if contact.trim().is_empty() => format!("rill/{}", env!("CARGO_PKG_VERSION")),
             None => format!("rill/{} (+{})", env!("CARGO_PKG_VERSION"), contact.trim()),
         };
@@ -261,7 +263,10 @@ impl Config {
         }
         let fetch = FetchConfig {
             concurrency: positive("fetch.concurrency", f.concurrency.unwrap_or(64))?,
-            per_host_concurrency: positive("fetch.per_host_concurrency", f.per_host_concurrency.unwrap_or(2))?,
+            per_host_concurrency: positive(
+                "fetch.per_host_concurrency",
+                f.per_host_concurrency.unwrap_or(2),
+            )?,
             per_host_interval: duration("fetch.per_host_interval", f.per_host_interval.as_deref(), "1s")?,
             timeout: nonzero(duration("fetch.timeout", f.timeout.as_deref(), "30s")?, "fetch.timeout")?,
             connect_timeout: nonzero(
@@ -291,7 +296,10 @@ impl Config {
             },
         };
         if tracing_subscriber::EnvFilter::try_new(&log.level).is_err() {
-            return Err(invalid("log.level", format!("{:?} is not a level or filter such as \"info\"", log.level)));
+            return Err(invalid(
+                "log.level",
+                format!("{:?} is not a level or filter such as \"info\"", log.level),
+            ));
         }
         Ok(Config { source: path.map(Path::to_path_buf), storage, feeds, schedule, fetch, log })
     }

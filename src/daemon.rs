@@ -25,7 +25,9 @@ use crate::fetch::{FetchError, FetchRequest, Fetcher, ACCEPT_FEED, ACCEPT_PAGE};
 use crate::model::Entry;
 use crate::schedule::{self, PollFacts};
 use crate::store::writer::{self, WriterHandle};
-use crate::store::{FeedRecord, FeedState, FeedUpdate, KeyState, NewEntry, PendingArticle, Store, StoreError, Validators};
+use crate::store::{
+    FeedRecord, FeedState, FeedUpdate, KeyState, NewEntry, PendingArticle, Store, StoreError, Validators,
+};
 use crate::{extract, fetch};
 use chrono::Utc;
 use serde::Serialize;
@@ -134,7 +136,8 @@ struct Ctx {
 
 /// Adds the feeds the config lists (`[feeds] urls` and the OPML file) that are not subscribed.
 pub fn sync_config_feeds(store: &mut Store, cfg: &Config) -> Result<usize, DaemonError> {
-    let mut feeds: Vec<(String, Option<String>)> = cfg.feeds.urls.iter().map(|u| (u.to_string(), None)).collect();
+    let mut feeds: Vec<(String, Option<String>)> =
+        cfg.feeds.urls.iter().map(|u| (u.to_string(), None)).collect();
     if let Some(path) = &cfg.feeds.opml {
         let bytes = std::fs::read(path)
             .map_err(|e| DaemonError::FeedList { path: path.clone(), message: e.to_string() })?;
@@ -343,7 +346,12 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     let interval = feed.interval_secs.map(Duration::from_secs);
     let Some(body) = fetched.body else {
         ctx.stats.not_modified.fetch_add(1, Relaxed);
-        let facts = PollFacts { interval, last_new_at: feed.last_new_at, fresh_for: fetched.fresh_for, ..Default::default() };
+        let facts = PollFacts {
+            interval,
+            last_new_at: feed.last_new_at,
+            fresh_for: fetched.fresh_for,
+            ..Default::default()
+        };
         let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
         let update = FeedUpdate {
             fetched_at: now,
@@ -365,7 +373,12 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     };
     if feed.body_hash.as_deref() == Some(body_hash.as_str()) {
         ctx.stats.unchanged.fetch_add(1, Relaxed);
-        let facts = PollFacts { interval, last_new_at: feed.last_new_at, fresh_for: fetched.fresh_for, ..Default::default() };
+        let facts = PollFacts {
+            interval,
+            last_new_at: feed.last_new_at,
+            fresh_for: fetched.fresh_for,
+            ..Default::default()
+        };
         let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
         let update = FeedUpdate {
             fetched_at: now,
@@ -607,7 +620,11 @@ mod tests {
     #[test]
     fn identity_prefers_link_then_feed_scoped_id() {
         let canon = CanonOptions::default();
-        let with_link = Entry { id: "g1".into(), link: Some("HTTP://Example.org/a?utm_source=x#top".into()), ..Default::default() };
+        let with_link = Entry {
+            id: "g1".into(),
+            link: Some("HTTP://Example.org/a?utm_source=x#top".into()),
+            ..Default::default()
+        };
         assert_eq!(identity_key(&canon, 7, &with_link), "https://example.org/a");
         let no_link = Entry { id: "g1".into(), ..Default::default() };
         assert_eq!(identity_key(&canon, 7, &no_link), "urn:rill:feed:7:entry:g1");

@@ -104,7 +104,8 @@ pub fn after_failure(
 ) -> DateTime<Utc> {
     let exp = failures.saturating_sub(1).min(20);
     let backoff = BACKOFF_BASE.saturating_mul(1u32 << exp).min(cfg.max_backoff);
-    let wait = backoff.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0)).max(retry_after.unwrap_or(Duration::ZERO));
+    let wait =
+        backoff.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0)).max(retry_after.unwrap_or(Duration::ZERO));
     now + to_delta(wait)
 }
 
@@ -125,7 +126,10 @@ pub fn skip_windows(mut when: DateTime<Utc>, hints: &FeedHints) -> DateTime<Utc>
         if !hints.skip_days.contains(&day) && !hints.skip_hours.contains(&hour) {
             return when;
         }
-        when = (when + Delta::hours(1)).with_minute(0).and_then(|t| t.with_second(0)).unwrap_or(when + Delta::hours(1));
+        when = (when + Delta::hours(1))
+            .with_minute(0)
+            .and_then(|t| t.with_second(0))
+            .unwrap_or(when + Delta::hours(1));
     }
     when
 }
@@ -199,7 +203,8 @@ mod tests {
     fn failures_back_off_exponentially_and_honour_retry_after() {
         let c = cfg();
         let now = Utc::now();
-        let waits: Vec<i64> = (1..=5).map(|k| (after_failure(&c, now, k, None, 0.0) - now).num_seconds()).collect();
+        let waits: Vec<i64> =
+            (1..=5).map(|k| (after_failure(&c, now, k, None, 0.0) - now).num_seconds()).collect();
         assert_eq!(waits, vec![60, 120, 240, 480, 960]);
         assert_eq!((after_failure(&c, now, 40, None, 0.0) - now).num_seconds(), 86_400);
         let w = after_failure(&c, now, 1, Some(Duration::from_secs(3600)), 0.0);

@@ -1,1 +1,14 @@
-//! Integration tests.
+//! Integration tests: one binary, one module per area. Every test runs against an in-process
+//! HTTP server on 127.0.0.1 and a temporary database; none reaches the internet.
+
+// Shared helpers: the test server, feed builders, configs.
+mod util;
+
+// The foundation (issue 3): poll, identity, conditional GET, cross-feed links, CLI errors.
+mod pipeline;
+
+// The docs: SQL examples in docs/schema.md run against a real database.
+mod docs;
+
+// Processes: SIGKILL during ingest, `tail --follow` beside a writer.
+mod processes;

@@ -37,7 +37,6 @@ pub fn canonicalize_url(input: &str, opts: &CanonOptions) -> Result<Url, CanonEr
         _ => return Err(CanonError::Scheme(input.to_string())),
     }
     let _ = url.set_scheme("https");
-    let _ = url.set_port(None);
     url.set_fragment(None);
     let drop = |k: &str| {
         opts.tracking_params.iter().any(|p| match p.strip_suffix('*') {

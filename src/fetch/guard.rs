@@ -53,7 +53,9 @@ pub enum GuardError {
     Scheme(String),
     #[error("{0} has no host")]
     NoHost(String),
-    #[error("{url} points to the non-public address {ip}; set fetch.allow_private_addresses = true to allow it")]
+    #[error(
+        "{url} points to the non-public address {ip}; set fetch.allow_private_addresses = true to allow it"
+    )]
     Private { url: String, ip: IpAddr },
 }
 
@@ -68,7 +70,10 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), GuardError> {
             // A few names are loopback by definition and never reach DNS in some resolvers.
             let d = d.trim_end_matches('.').to_ascii_lowercase();
             if !allow_private && (d == "localhost" || d.ends_with(".localhost")) {
-                return Err(GuardError::Private { url: url.to_string(), ip: IpAddr::V4(Ipv4Addr::LOCALHOST) });
+                return Err(GuardError::Private {
+                    url: url.to_string(),
+                    ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                });
             }
             return Ok(());
         }
@@ -94,7 +99,8 @@ impl Resolve for GuardedResolver {
             let allowed: Vec<SocketAddr> = addrs.iter().copied().filter(|a| is_public(a.ip())).collect();
             if allowed.is_empty() {
                 let ip = addrs.first().map(|a| a.ip()).unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
-                let msg = format!("{host} resolves to the non-public address {ip}; refused by the address guard");
+                let msg =
+                    format!("{host} resolves to the non-public address {ip}; refused by the address guard");
                 return Err(msg.into());
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)

@@ -135,7 +135,11 @@ impl Fetcher {
         let client = builder.build().map_err(|e| FetchError::Other(e.to_string()))?;
         Ok(Fetcher {
             client,
-            limiter: Arc::new(HostLimiter::new(cfg.concurrency, cfg.per_host_concurrency, cfg.per_host_interval)),
+            limiter: Arc::new(HostLimiter::new(
+                cfg.concurrency,
+                cfg.per_host_concurrency,
+                cfg.per_host_interval,
+            )),
             timeout: cfg.timeout,
             max_redirects: cfg.max_redirects,
             allow_private: cfg.allow_private_addresses,
@@ -154,9 +158,10 @@ impl Fetcher {
                 return Err(FetchError::RedirectLoop(url.to_string()));
             }
             let key = host_key(&url);
-            let _permit = self.limiter.acquire(&key).await.map_err(|until| {
-                FetchError::HostBlocked(until.saturating_duration_since(Instant::now()))
-            })?;
+            let _permit =
+                self.limiter.acquire(&key).await.map_err(|until| {
+                    FetchError::HostBlocked(until.saturating_duration_since(Instant::now()))
+                })?;
             let mut headers = HeaderMap::new();
             headers.insert(header::ACCEPT, HeaderValue::from_static(req.accept));
             if let Some(v) = req.etag.and_then(|e| HeaderValue::from_str(e).ok()) {
@@ -165,7 +170,8 @@ impl Fetcher {
             if let Some(v) = req.last_modified.and_then(|e| HeaderValue::from_str(e).ok()) {
                 headers.insert(header::IF_MODIFIED_SINCE, v);
             }
-            let resp = self.client.get(url.clone()).headers(headers).send().await.map_err(|e| self.map_err(e))?;
+            let resp =
+                self.client.get(url.clone()).headers(headers).send().await.map_err(|e| self.map_err(e))?;
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = resp
@@ -174,7 +180,8 @@ impl Fetcher {
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| url.join(l).ok())
                     .ok_or(FetchError::BadRedirect)?;
-                let permanent = matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
+                let permanent =
+                    matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
                 all_permanent &= permanent;
                 if all_permanent {
                     moved_to = Some(next.clone());
@@ -184,7 +191,10 @@ impl Fetcher {
             }
             let headers = resp.headers().clone();
             if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
-                let retry_after = headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+                let retry_after = headers
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
                 if let Some(d) = retry_after {
                     self.limiter.block_until(&key, Instant::now() + d);
                 }
@@ -193,7 +203,8 @@ impl Fetcher {
             if !status.is_success() && status != StatusCode::NOT_MODIFIED {
                 return Err(FetchError::Http { status: status.as_u16(), retry_after: None });
             }
-            let text = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let text =
+                |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_string);
             let body = if status == StatusCode::NOT_MODIFIED {
                 None
             } else {
@@ -231,8 +242,14 @@ impl Fetcher {
 }
 
 /// Reads the body up to `limit` bytes (after decompression).
-async fn read_limited(mut resp: reqwest::Response, limit: u64, timeout: Duration) -> Result<Vec<u8>, FetchError> {
-    if resp.content_length().is_some_and(|n| n > limit) && resp.headers().get(header::CONTENT_ENCODING).is_none() {
+async fn read_limited(
+    mut resp: reqwest::Response,
+    limit: u64,
+    timeout: Duration,
+) -> Result<Vec<u8>, FetchError> {
+    if resp.content_length().is_some_and(|n| n > limit)
+        && resp.headers().get(header::CONTENT_ENCODING).is_none()
+    {
         return Err(FetchError::TooLarge { limit });
     }
     let mut body = Vec::new();

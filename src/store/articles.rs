@@ -144,7 +144,10 @@ impl Store {
                     title: row.get(3)?,
                     summary: row.get(4)?,
                     content: row.get(5)?,
-                    authors: authors.into_iter().map(|n| Person { name: Some(n), ..Default::default() }).collect(),
+                    authors: authors
+                        .into_iter()
+                        .map(|n| Person { name: Some(n), ..Default::default() })
+                        .collect(),
                     published: row.get::<_, Option<String>>(7)?.as_deref().and_then(parse_time),
                     updated: row.get::<_, Option<String>>(8)?.as_deref().and_then(parse_time),
                     ..Default::default()
@@ -181,7 +184,8 @@ impl Store {
 
     /// Number of visible articles.
     pub fn article_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM articles WHERE seq IS NOT NULL", [], |r| r.get(0))?;
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM articles WHERE seq IS NOT NULL", [], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 }
@@ -249,7 +253,11 @@ pub(super) fn insert_entries(
                         complete_article(tx, id, article, now)?;
                         out.visible += 1;
                     }
-                    None => out.pending.push(PendingArticle { article_id: id, key: new.key.clone(), entry: new.entry.clone() }),
+                    None => out.pending.push(PendingArticle {
+                        article_id: id,
+                        key: new.key.clone(),
+                        entry: new.entry.clone(),
+                    }),
                 }
                 id
             }

@@ -212,7 +212,11 @@ impl Store {
 }
 
 /// Writes a poll's bookkeeping (inside the writer's transaction).
-pub(super) fn apply_update(tx: &rusqlite::Connection, feed_id: i64, u: &FeedUpdate) -> Result<(), StoreError> {
+pub(super) fn apply_update(
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    u: &FeedUpdate,
+) -> Result<(), StoreError> {
     let (state, reason) = match &u.state {
         Some((s, r)) => (s.as_str(), Some(r.as_str())),
         None if u.error.is_some() => ("failing", None),
@@ -239,7 +243,10 @@ pub(super) fn apply_update(tx: &rusqlite::Connection, feed_id: i64, u: &FeedUpda
         ],
     )?;
     if u.new_entries > 0 {
-        tx.execute("UPDATE feeds SET last_new_at = ?2 WHERE id = ?1", params![feed_id, fmt_time(u.fetched_at)])?;
+        tx.execute(
+            "UPDATE feeds SET last_new_at = ?2 WHERE id = ?1",
+            params![feed_id, fmt_time(u.fetched_at)],
+        )?;
     }
     if let Some(v) = &u.validators {
         tx.execute(
@@ -249,10 +256,7 @@ pub(super) fn apply_update(tx: &rusqlite::Connection, feed_id: i64, u: &FeedUpda
     }
     if let Some(new_url) = &u.moved_to {
         // Another subscription may already have the new URL: then keep the old one as it is.
-        tx.execute(
-            "UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1",
-            params![feed_id, new_url],
-        )?;
+        tx.execute("UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1", params![feed_id, new_url])?;
     }
     Ok(())
 }

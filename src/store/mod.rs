@@ -84,7 +84,8 @@ impl Store {
     /// Opens an existing database read-only (for `tail`, `feed ls`); never creates or migrates.
     pub fn open_read_only(path: &Path, busy_timeout: Duration) -> Result<Store, StoreError> {
         let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags =
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
         conn.busy_timeout(busy_timeout).map_err(open_err)?;
         let store = Store { conn, path: path.to_path_buf() };

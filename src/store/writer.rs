@@ -44,7 +44,7 @@ pub enum WriteOp {
     /// record the new validators without the entries they cover.
     FeedPolled {
         feed_id: i64,
-        update: FeedUpdate,
+        update: Box<FeedUpdate>,
         entries: Vec<NewEntry>,
         reply: oneshot::Sender<Result<PollStored, StoreError>>,
     },
@@ -67,7 +67,7 @@ impl WriterHandle {
         entries: Vec<NewEntry>,
     ) -> Result<PollStored, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.send(WriteOp::FeedPolled { feed_id, update, entries, reply }).await?;
+        self.send(WriteOp::FeedPolled { feed_id, update: Box::new(update), entries, reply }).await?;
         rx.await.map_err(|_| StoreError::WriterGone)?
     }
 
@@ -166,11 +166,10 @@ impl Writer {
         for op in batch {
             let sp = tx.savepoint()?;
             let outcome = match op {
-                WriteOp::FeedPolled { feed_id, update, entries, .. } => {
-                    Outcome::Polled(apply_update(&sp, *feed_id, update).and_then(|()| {
-                        insert_entries(&sp, *feed_id, entries, now)
-                    }))
-                }
+                WriteOp::FeedPolled { feed_id, update, entries, .. } => Outcome::Polled(
+                    apply_update(&sp, *feed_id, update)
+                        .and_then(|()| insert_entries(&sp, *feed_id, entries, now)),
+                ),
                 WriteOp::ArticleReady { article_id, article, .. } => {
                     Outcome::Ready(complete_article(&sp, *article_id, article, now))
                 }
@@ -212,7 +211,11 @@ fn reply_all(batch: Vec<WriteOp>, outcomes: Vec<Outcome>) {
         // A caller that stopped waiting (shutdown) is not an error.
         match (op, outcome) {
             (WriteOp::FeedPolled { reply, .. }, Outcome::Polled(r)) => {
-                let _ = reply.send(r.map(|i| PollStored { visible: i.visible, pending: i.pending, known: i.known }));
+                let _ = reply.send(r.map(|i| PollStored {
+                    visible: i.visible,
+                    pending: i.pending,
+                    known: i.known,
+                }));
             }
             (WriteOp::ArticleReady { reply, .. }, Outcome::Ready(r)) => {
                 let _ = reply.send(r);

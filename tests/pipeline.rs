@@ -1,0 +1,215 @@
+//! The pipeline end to end: what a poll stores, what a second poll does, identity across feeds.
+
+use crate::util::*;
+use rill::store::Store;
+
+fn setup_three_feeds(server: &TestServer) {
+    let l = |p: &str| server.url(p);
+    server.set(
+        "/rss.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                ("r1", "R one", &l("/a/r1")),
+                ("r2", "R two", &l("/a/r2")),
+                ("r3", "R three", &l("/a/r3")),
+            ]),
+        )
+        .with_etag("\"rss-v1\""),
+    );
+    server.set(
+        "/atom.xml",
+        Route::ok(
+            "application/atom+xml",
+            atom(&[("urn:a1", "A one", &l("/a/a1")), ("urn:a2", "A two", &l("/a/a2"))]),
+        )
+        .with_etag("\"atom-v1\""),
+    );
+    server.set(
+        "/feed.json",
+        Route::ok(
+            "application/feed+json",
+            json_feed(&[("j1", "J one", &l("/a/j1")), ("j2", "J two", &l("/a/j2"))]),
+        )
+        .with_etag("\"json-v1\""),
+    );
+}
+
+fn subscribe(store: &Store, server: &TestServer, paths: &[&str]) {
+    for p in paths {
+        store.add_feed(&server.url(p), None).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn first_poll_stores_each_distinct_entry_once_and_second_poll_gets_304s() {
+    let server = TestServer::start().await;
+    setup_three_feeds(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    subscribe(&open_store(&cfg), &server, &["/rss.xml", "/atom.xml", "/feed.json"]);
+
+    let s1 = poll_once(&cfg).await;
+    assert_eq!((s1.feeds_ok, s1.feeds_failed, s1.new_articles), (3, 0, 7), "{s1:?}");
+    let store = open_store(&cfg);
+    assert_eq!(article_counts(&store), (7, 7, 7));
+    let rows = store.articles_since(0, 100).unwrap();
+    let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, (1..=7).collect::<Vec<_>>(), "seq is dense and ordered on a fresh database");
+    assert!(rows.iter().all(|r| r.feeds.len() == 1 && r.title.is_some()));
+    let json_row = rows.iter().find(|r| r.title.as_deref() == Some("J one")).unwrap();
+    assert_eq!(json_row.text.as_deref().map(|t| t.contains("Content of J one")), Some(true));
+
+    server.clear_hits();
+    let s2 = poll_once(&cfg).await;
+    assert_eq!((s2.not_modified, s2.new_articles), (3, 0), "{s2:?}");
+    for p in ["/rss.xml", "/atom.xml", "/feed.json"] {
+        let hits = server.hits_for(p);
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].if_none_match.is_some(), "{p} was fetched without If-None-Match");
+        assert_eq!(hits[0].status, 304);
+    }
+    assert_eq!(store.last_seq().unwrap(), 7, "a 304 stores no article");
+}
+
+#[tokio::test]
+async fn a_feed_that_adds_two_entries_yields_exactly_two_new_rows_with_higher_seq() {
+    let server = TestServer::start().await;
+    setup_three_feeds(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    subscribe(&open_store(&cfg), &server, &["/rss.xml", "/atom.xml", "/feed.json"]);
+    poll_once(&cfg).await;
+    let store = open_store(&cfg);
+    let before = store.last_seq().unwrap();
+
+    let l = |p: &str| server.url(p);
+    server.set(
+        "/rss.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                ("r5", "R five", &l("/a/r5")),
+                ("r4", "R four", &l("/a/r4")),
+                ("r1", "R one", &l("/a/r1")),
+                ("r2", "R two", &l("/a/r2")),
+                ("r3", "R three", &l("/a/r3")),
+            ]),
+        )
+        .with_etag("\"rss-v2\""),
+    );
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.new_articles, 2, "{s:?}");
+    let new_rows = store.articles_since(before, 100).unwrap();
+    let mut titles: Vec<_> = new_rows.iter().filter_map(|r| r.title.clone()).collect();
+    titles.sort();
+    assert_eq!(titles, vec!["R five", "R four"]);
+    assert!(new_rows.iter().all(|r| r.seq > before));
+    assert_eq!(article_counts(&store).0, 9);
+}
+
+#[tokio::test]
+async fn the_same_link_in_two_feeds_is_one_article_linked_to_both() {
+    let server = TestServer::start().await;
+    let shared = server.url("/a/shared");
+    // The second feed carries the same link with a tracking parameter and a fragment.
+    let tracked = format!("{shared}?utm_source=feed2#comments");
+    server.set("/one.xml", Route::ok("application/rss+xml", rss(&[("x1", "Shared story", &shared)])));
+    server.set(
+        "/two.xml",
+        Route::ok("application/atom+xml", atom(&[("urn:y1", "Shared story again", &tracked)])),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    subscribe(&open_store(&cfg), &server, &["/one.xml", "/two.xml"]);
+
+    poll_once(&cfg).await;
+    let store = open_store(&cfg);
+    let rows = store.articles_since(0, 10).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let mut feeds = rows[0].feeds.clone();
+    feeds.sort();
+    assert_eq!(feeds, vec![server.url("/one.xml"), server.url("/two.xml")]);
+
+    // And again after a restart: still one.
+    poll_once(&cfg).await;
+    assert_eq!(article_counts(&store), (1, 1, 1));
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_conditional_get_costs_no_parse_when_the_body_is_unchanged() {
+    let server = TestServer::start().await;
+    // No ETag, no Last-Modified: every poll gets the full body.
+    server.set("/plain.xml", Route::ok("application/rss+xml", rss(&[("p1", "P one", &server.url("/a/p1"))])));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    subscribe(&open_store(&cfg), &server, &["/plain.xml"]);
+    assert_eq!(poll_once(&cfg).await.new_articles, 1);
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.unchanged, s.new_articles), (1, 0), "{s:?}");
+}
+
+#[tokio::test]
+async fn failing_feeds_are_recorded_and_others_keep_flowing() {
+    let server = TestServer::start().await;
+    server.set("/good.xml", Route::ok("application/rss+xml", rss(&[("g1", "Good", &server.url("/a/g1"))])));
+    server
+        .set("/broken.xml", Route::ok("application/rss+xml", "<html><body>this is not a feed</body></html>"));
+    server.set("/error.xml", Route::status(500));
+    server.set("/gone.xml", Route::status(410));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    subscribe(&store, &server, &["/good.xml", "/broken.xml", "/error.xml", "/gone.xml"]);
+
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.feeds_ok, s.feeds_failed, s.new_articles), (1, 3, 1), "{s:?}");
+    let feeds = store.list_feeds().unwrap();
+    let by = |p: &str| feeds.iter().find(|f| f.url == server.url(p)).unwrap().clone();
+    assert_eq!(by("/broken.xml").state.as_str(), "failing");
+    assert!(by("/broken.xml").last_error.is_some());
+    assert_eq!(by("/error.xml").last_status, Some(500));
+    assert_eq!(by("/error.xml").error_count, 1);
+    assert_eq!(by("/gone.xml").state.as_str(), "gone");
+    assert!(by("/good.xml").last_error.is_none());
+    assert!(by("/error.xml").next_poll_at > by("/error.xml").last_fetch_at);
+
+    // Gone feeds are not polled again.
+    server.clear_hits();
+    poll_once(&cfg).await;
+    assert!(server.hits_for("/gone.xml").is_empty());
+}
+
+#[tokio::test]
+async fn pages_are_fetched_and_missing_pages_fall_back_to_the_feed() {
+    let server = TestServer::start().await;
+    let page = "<html><head><title>Page one</title></head><body><article>\
+                <p>The first paragraph of the article body, long enough to count as the article.</p>\
+                <p>The second paragraph says more about it, so that the page is richer than the feed.</p>\
+                </article></body></html>";
+    server.set("/a/p1", Route::ok("text/html; charset=utf-8", page));
+    server.set(
+        "/pages.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                ("p1", "With page", &server.url("/a/p1")),
+                ("p2", "Without page", &server.url("/a/missing")),
+            ]),
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), true);
+    subscribe(&open_store(&cfg), &server, &["/pages.xml"]);
+    let s = poll_once(&cfg).await;
+    assert_eq!(
+        (s.new_articles, s.articles_committed, s.pages_fetched, s.pages_failed),
+        (2, 2, 1, 1),
+        "{s:?}"
+    );
+    let store = open_store(&cfg);
+    let rows = store.articles_since(0, 10).unwrap();
+    let missing = rows.iter().find(|r| r.title.as_deref() == Some("Without page")).unwrap();
+    assert_eq!(missing.content_source.as_deref(), Some("feed"));
+    assert!(store.pending_articles().unwrap().is_empty());
+}
