@@ -164,9 +164,16 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
     }
     let reader = Store::open_read_only(&path, cfg.storage.busy_timeout)?;
     let pending = reader.pending_articles()?;
+    let fetcher = Fetcher::new(&cfg.fetch)?;
+    // A Retry-After outlives the process that received it.
+    for (url, until) in reader.retry_after_blocks(Utc::now())? {
+        if let (Ok(url), Ok(left)) = (Url::parse(&url), (until - Utc::now()).to_std()) {
+            fetcher.block_host(&url, left);
+        }
+    }
     let (writer, writer_thread) = writer::spawn(store, cfg.storage.batch_size)?;
     let ctx = Arc::new(Ctx {
-        fetcher: Fetcher::new(&cfg.fetch)?,
+        fetcher,
         writer,
         reader: Mutex::new(reader),
         canon: CanonOptions::default(),
@@ -203,7 +210,7 @@ async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
     loop {
         let due = {
             let reader = lock(&ctx.reader);
-            reader.feeds_to_poll(if mode == Mode::AllOnce { None } else { Some(Utc::now()) })?
+            reader.feeds_to_poll(Utc::now(), mode == Mode::AllOnce)?
         };
         for feed in interleave_hosts(due) {
             if !lock(&in_flight).insert(feed.id) {
@@ -284,6 +291,7 @@ async fn poll_feed(ctx: &Arc<Ctx>, feed: FeedRecord) {
         match result {
             Ok(()) => {
                 ctx.stats.feeds_ok.fetch_add(1, Relaxed);
+                tracing::debug!("feed polled");
             }
             Err(e) => {
                 ctx.stats.feeds_failed.fetch_add(1, Relaxed);
@@ -498,11 +506,13 @@ async fn store_failure(
         _ => None,
     };
     let next = schedule::after_failure(&ctx.cfg.schedule, now, feed.error_count + 1, retry_after, jitter);
+    let retry_after_until = retry_after.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
     let update = FeedUpdate {
         fetched_at: now,
         status,
         error: Some(error.to_string()),
         next_poll_at: next,
+        retry_after_until,
         state,
         ..Default::default()
     };
@@ -600,6 +610,7 @@ mod tests {
             error_count: 0,
             interval_secs: None,
             next_poll_at: None,
+            retry_after_until: None,
             last_new_at: None,
             article_count: 0,
         }

@@ -7,6 +7,9 @@ mod util;
 // The foundation (issue 3): poll, identity, conditional GET, cross-feed links, CLI errors.
 mod pipeline;
 
+// Fetching: politeness, Retry-After, redirects, limits, the address guard.
+mod fetching;
+
 // The docs: SQL examples in docs/schema.md run against a real database.
 mod docs;
 

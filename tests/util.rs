@@ -24,6 +24,8 @@ pub struct Route {
     pub headers: Vec<(String, String)>,
     /// Wait before answering.
     pub delay: Duration,
+    /// Instead of `body`: send `chunk` forever, pausing `every` between chunks.
+    pub stream: Option<(Vec<u8>, Duration)>,
 }
 
 impl Route {
@@ -35,7 +37,13 @@ impl Route {
             etag: None,
             headers: Vec::new(),
             delay: Duration::ZERO,
+            stream: None,
         }
+    }
+
+    /// A body that never ends: `chunk` again and again, `every` apart.
+    pub fn endless(content_type: &str, chunk: &[u8], every: Duration) -> Route {
+        Route { stream: Some((chunk.to_vec(), every)), ..Route::ok(content_type, "") }
     }
 
     pub fn with_etag(mut self, etag: &str) -> Route {
@@ -168,7 +176,21 @@ async fn handle(s: &State, req: Request<Body>) -> Response<Body> {
                 for (k, v) in &r.headers {
                     b = b.header(k.as_str(), v.as_str());
                 }
-                b.body(Body::from(r.body.clone())).unwrap()
+                match r.stream {
+                    Some((chunk, every)) => {
+                        let chunks = futures_util::stream::unfold((), move |()| {
+                            let chunk = chunk.clone();
+                            async move {
+                                if !every.is_zero() {
+                                    tokio::time::sleep(every).await;
+                                }
+                                Some((Ok::<_, std::io::Error>(chunk), ()))
+                            }
+                        });
+                        b.body(Body::from_stream(chunks)).unwrap()
+                    }
+                    None => b.body(Body::from(r.body.clone())).unwrap(),
+                }
             }
         }
     };
@@ -228,14 +250,36 @@ pub fn json_feed(items: &[(&str, &str, &str)]) -> String {
 }
 
 /// The TOML of a test config: database in `dir`, address guard off (the server is on loopback),
-/// no politeness delay.
-pub fn config_toml(dir: &Path, fetch_pages: bool) -> String {
+/// no politeness delay. `fetch` overrides or adds `[fetch]` keys (values in TOML syntax).
+pub fn config_toml_with(dir: &Path, fetch: &[(&str, &str)]) -> String {
+    let mut keys: std::collections::BTreeMap<&str, String> = [
+        ("allow_private_addresses", "true"),
+        ("per_host_interval", "\"0s\""),
+        ("per_host_concurrency", "4"),
+        ("timeout", "\"10s\""),
+        ("fetch_pages", "false"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect();
+    for (k, v) in fetch {
+        keys.insert(k, v.to_string());
+    }
+    let fetch: String = keys.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
     format!(
-        "[storage]\npath = {:?}\n[feeds]\nopml = \"\"\n[fetch]\nallow_private_addresses = true\n\
-         per_host_interval = \"0s\"\nper_host_concurrency = 4\ntimeout = \"10s\"\nfetch_pages = {fetch_pages}\n\
-         [log]\nlevel = \"warn\"\n",
+        "[storage]\npath = {:?}\n[feeds]\nopml = \"\"\n[fetch]\n{fetch}[log]\nlevel = \"warn\"\n",
         dir.join("rill.db").display().to_string()
     )
+}
+
+/// [`config_toml_with`] with only `fetch_pages` set.
+pub fn config_toml(dir: &Path, fetch_pages: bool) -> String {
+    config_toml_with(dir, &[("fetch_pages", if fetch_pages { "true" } else { "false" })])
+}
+
+/// A parsed test config with `[fetch]` overrides.
+pub fn test_config_with(dir: &Path, fetch: &[(&str, &str)]) -> Config {
+    Config::from_toml(&config_toml_with(dir, fetch), None).unwrap()
 }
 
 /// The test config, parsed.

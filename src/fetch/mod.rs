@@ -224,6 +224,11 @@ impl Fetcher {
         Err(FetchError::TooManyRedirects(self.max_redirects))
     }
 
+    /// No request to `url`'s host for `duration` (a `Retry-After` learnt earlier).
+    pub fn block_host(&self, url: &Url, duration: Duration) {
+        self.limiter.block_until(&host_key(url), Instant::now() + duration);
+    }
+
     fn map_err(&self, e: reqwest::Error) -> FetchError {
         if e.is_timeout() {
             return FetchError::Timeout(self.timeout);

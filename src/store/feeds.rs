@@ -57,13 +57,15 @@ pub struct FeedRecord {
     pub error_count: u32,
     pub interval_secs: Option<u64>,
     pub next_poll_at: Option<DateTime<Utc>>,
+    /// The server's `Retry-After`: no request to the feed's host before this, whatever the mode.
+    pub retry_after_until: Option<DateTime<Utc>>,
     pub last_new_at: Option<DateTime<Utc>>,
     /// Articles linked to this feed (filled by [`Store::list_feeds`], else 0).
     pub article_count: u64,
 }
 
 const FEED_COLUMNS: &str = "id, url, title, site_url, added_at, state, state_reason, etag, last_modified, \
-     body_hash, last_fetch_at, last_status, last_error, error_count, interval_secs, next_poll_at, last_new_at";
+     body_hash, last_fetch_at, last_status, last_error, error_count, interval_secs, next_poll_at, retry_after_until, last_new_at";
 
 fn time_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     Ok(row.get::<_, Option<String>>(idx)?.as_deref().and_then(parse_time))
@@ -87,7 +89,8 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<FeedRecord> {
         error_count: row.get::<_, i64>(13)?.clamp(0, u32::MAX as i64) as u32,
         interval_secs: row.get::<_, Option<i64>>(14)?.map(|s| s.max(0) as u64),
         next_poll_at: time_col(row, 15)?,
-        last_new_at: time_col(row, 16)?,
+        retry_after_until: time_col(row, 16)?,
+        last_new_at: time_col(row, 17)?,
         article_count: 0,
     })
 }
@@ -101,6 +104,8 @@ pub struct FeedUpdate {
     /// `None` on success; the error message otherwise.
     pub error: Option<String>,
     pub next_poll_at: DateTime<Utc>,
+    /// A `Retry-After` the server gave (cleared by a poll without one).
+    pub retry_after_until: Option<DateTime<Utc>>,
     pub interval_secs: Option<u64>,
     /// New validators, only when a full body was received and parsed.
     pub validators: Option<Validators>,
@@ -172,22 +177,40 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |row| {
             let mut f = feed_from_row(row)?;
-            f.article_count = row.get::<_, i64>(17)?.max(0) as u64;
+            f.article_count = row.get::<_, i64>(18)?.max(0) as u64;
             Ok(f)
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Feeds to poll: those due at `now` (never polled, or `next_poll_at <= now`), or all active
-    /// feeds when `now` is `None`. Gone and disabled feeds are never returned.
-    pub fn feeds_to_poll(&self, now: Option<DateTime<Utc>>) -> Result<Vec<FeedRecord>, StoreError> {
+    /// Feeds to poll at `now`: those due (never polled, or `next_poll_at <= now`), or every
+    /// active feed when `all`. Gone and disabled feeds are never returned, nor feeds whose server
+    /// asked (Retry-After) not to be contacted before a later time.
+    pub fn feeds_to_poll(&self, now: DateTime<Utc>, all: bool) -> Result<Vec<FeedRecord>, StoreError> {
         let sql = format!(
             "SELECT {FEED_COLUMNS} FROM feeds WHERE state IN ('ok', 'failing') \
-             AND (?1 IS NULL OR next_poll_at IS NULL OR next_poll_at <= ?1) ORDER BY next_poll_at, id"
+             AND (retry_after_until IS NULL OR retry_after_until <= ?1) \
+             AND (?2 OR next_poll_at IS NULL OR next_poll_at <= ?1) ORDER BY next_poll_at, id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![now.map(fmt_time)], feed_from_row)?;
+        let rows = stmt.query_map(params![fmt_time(now), all], feed_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Hosts' `Retry-After` times still in force: `(feed URL, until)`.
+    pub fn retry_after_blocks(&self, now: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT url, retry_after_until FROM feeds WHERE retry_after_until > ?1")?;
+        let rows =
+            stmt.query_map(params![fmt_time(now)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (url, until) = row?;
+            if let Some(t) = parse_time(&until) {
+                out.push((url, t));
+            }
+        }
+        Ok(out)
     }
 
     /// The earliest `next_poll_at` of an active feed.
@@ -225,7 +248,7 @@ pub(super) fn apply_update(
     tx.execute(
         "UPDATE feeds SET last_fetch_at = ?2, last_status = ?3, last_error = ?4,
              error_count = CASE WHEN ?4 IS NULL THEN 0 ELSE error_count + 1 END,
-             next_poll_at = ?5, interval_secs = coalesce(?6, interval_secs),
+             next_poll_at = ?5, interval_secs = coalesce(?6, interval_secs), retry_after_until = ?11,
              state = ?7, state_reason = ?8,
              title = coalesce(?9, title), site_url = coalesce(?10, site_url)
          WHERE id = ?1",
@@ -240,6 +263,7 @@ pub(super) fn apply_update(
             reason,
             u.title,
             u.site_url,
+            u.retry_after_until.map(fmt_time),
         ],
     )?;
     if u.new_entries > 0 {

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
         error_count     INTEGER NOT NULL DEFAULT 0,
         interval_secs   INTEGER,
         next_poll_at    TEXT,
+        retry_after_until TEXT,
         last_new_at     TEXT
     );
     CREATE INDEX feeds_next_poll ON feeds (next_poll_at);

@@ -1,0 +1,201 @@
+//! Polite, hardened fetching: per-host limits, Retry-After, redirects, size and time limits, and
+//! the address guard, each observed through the in-process server and the stored feed state.
+
+use crate::util::*;
+use rill::store::{FeedRecord, Store};
+use std::io::Write;
+use std::time::Duration;
+
+fn feed_state(store: &Store, url: &str) -> FeedRecord {
+    store.feed_by_url(url).unwrap().unwrap_or_else(|| panic!("no feed {url}"))
+}
+
+fn simple_feed(server: &TestServer, path: &str) {
+    server.set(
+        path,
+        Route::ok("application/rss+xml", rss(&[("i1", "Item", &server.url(&format!("{path}/i1")))])),
+    );
+}
+
+#[tokio::test]
+async fn per_host_concurrency_is_never_exceeded() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config_with(dir.path(), &[("per_host_concurrency", "2")]);
+    let store = open_store(&cfg);
+    for i in 0..8 {
+        let path = format!("/slow/{i}.xml");
+        server.set(
+            &path,
+            Route::ok(
+                "application/rss+xml",
+                rss(&[(&format!("s{i}"), "S", &server.url(&format!("/s/{i}")))]),
+            )
+            .with_delay(Duration::from_millis(150)),
+        );
+        store.add_feed(&server.url(&path), None).unwrap();
+    }
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.feeds_ok, 8);
+    assert_eq!(server.peak_in_flight(), 2, "the server saw {} requests at once", server.peak_in_flight());
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_for_the_host_also_by_the_next_process() {
+    let server = TestServer::start().await;
+    server.set("/limited.xml", Route::status(429).with_header("retry-after", "3600"));
+    simple_feed(&server, "/other.xml");
+    let dir = tempfile::tempdir().unwrap();
+    // One request at a time to the host, so the 429 arrives before the second feed is tried.
+    let cfg = test_config_with(dir.path(), &[("per_host_concurrency", "1")]);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/limited.xml"), None).unwrap();
+    store.add_feed(&server.url("/other.xml"), None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.feeds_failed, 2, "{s:?}");
+    assert_eq!(
+        server.hits().len(),
+        1,
+        "a request went to the host after its Retry-After: {:?}",
+        server.hits()
+    );
+    let f = feed_state(&store, &server.url("/limited.xml"));
+    assert_eq!(f.last_status, Some(429));
+    let until = f.retry_after_until.unwrap();
+    assert!(until > chrono::Utc::now() + chrono::Duration::minutes(59));
+    assert!(f.next_poll_at.unwrap() >= until);
+
+    // A new run (another process would be the same) sends nothing to that host.
+    server.clear_hits();
+    poll_once(&cfg).await;
+    assert!(server.hits_for("/limited.xml").is_empty());
+}
+
+#[tokio::test]
+async fn permanent_redirect_updates_the_feed_url_temporary_keeps_it() {
+    let server = TestServer::start().await;
+    simple_feed(&server, "/new.xml");
+    server.set("/old.xml", Route::status(301).with_header("location", "/new.xml"));
+    simple_feed(&server, "/target.xml");
+    server.set("/temp.xml", Route::status(302).with_header("location", "/target.xml"));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/old.xml"), None).unwrap();
+    store.add_feed(&server.url("/temp.xml"), None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.feeds_ok, 2, "{s:?}");
+    let urls: Vec<String> = store.list_feeds().unwrap().into_iter().map(|f| f.url).collect();
+    assert!(urls.contains(&server.url("/new.xml")), "{urls:?}");
+    assert!(urls.contains(&server.url("/temp.xml")), "{urls:?}");
+    assert!(!urls.contains(&server.url("/old.xml")), "{urls:?}");
+}
+
+#[tokio::test]
+async fn redirect_loops_and_long_chains_are_errors() {
+    let server = TestServer::start().await;
+    server.set("/loop1", Route::status(302).with_header("location", "/loop2"));
+    server.set("/loop2", Route::status(302).with_header("location", "/loop1"));
+    for i in 0..10 {
+        server.set(
+            &format!("/chain{i}"),
+            Route::status(307).with_header("location", &format!("/chain{}", i + 1)),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/loop1"), None).unwrap();
+    store.add_feed(&server.url("/chain0"), None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.feeds_failed, 2);
+    let err = |p: &str| feed_state(&store, &server.url(p)).last_error.unwrap();
+    assert!(err("/loop1").contains("redirect loop"), "{}", err("/loop1"));
+    assert!(err("/chain0").contains("more than 5 redirects"), "{}", err("/chain0"));
+    assert!(server.hits().len() <= 2 + 6, "{} requests", server.hits().len());
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_is_cut_off_at_the_decompressed_limit() {
+    let server = TestServer::start().await;
+    // 64 MiB of zeros compress to ~64 KiB.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    let mut route = Route::ok("application/rss+xml", bomb);
+    route.headers.push(("content-encoding".into(), "gzip".into()));
+    server.set("/bomb.xml", route);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config_with(dir.path(), &[("max_feed_bytes", "\"1MiB\"")]);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/bomb.xml"), None).unwrap();
+    assert_eq!(poll_once(&cfg).await.feeds_failed, 1);
+    let e = feed_state(&store, &server.url("/bomb.xml")).last_error.unwrap();
+    assert!(e.contains("larger than the limit of 1048576 bytes"), "{e}");
+}
+
+#[tokio::test]
+async fn an_endless_body_is_cut_off_and_a_slow_drip_times_out() {
+    let server = TestServer::start().await;
+    server.set("/endless.xml", Route::endless("application/rss+xml", &[b'x'; 16384], Duration::ZERO));
+    server.set("/drip.xml", Route::endless("application/rss+xml", b"<", Duration::from_millis(100)));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config_with(dir.path(), &[("max_feed_bytes", "\"2MiB\""), ("timeout", "\"1s\"")]);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/endless.xml"), None).unwrap();
+    store.add_feed(&server.url("/drip.xml"), None).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(poll_once(&cfg).await.feeds_failed, 2);
+    assert!(started.elapsed() < Duration::from_secs(8));
+    let e = feed_state(&store, &server.url("/endless.xml")).last_error.unwrap();
+    assert!(e.contains("larger than the limit"), "{e}");
+    let e = feed_state(&store, &server.url("/drip.xml")).last_error.unwrap();
+    assert!(e.contains("timed out"), "{e}");
+}
+
+#[tokio::test]
+async fn the_address_guard_refuses_loopback_and_metadata_addresses_by_default() {
+    let server = TestServer::start().await;
+    simple_feed(&server, "/feed.xml");
+    let dir = tempfile::tempdir().unwrap();
+    // The guard is on unless the config switches it off.
+    let cfg = test_config_with(dir.path(), &[("allow_private_addresses", "false")]);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/feed.xml"), None).unwrap();
+    store.add_feed("http://169.254.169.254/latest/meta-data/", None).unwrap();
+    store.add_feed("http://[::1]:9/feed", None).unwrap();
+    store.add_feed(&format!("http://localhost:{}/feed.xml", server.addr.port()), None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.feeds_ok, s.feeds_failed), (0, 4), "{s:?}");
+    assert!(server.hits().is_empty(), "a request reached the loopback server");
+    for f in store.list_feeds().unwrap() {
+        let e = f.last_error.unwrap();
+        assert!(e.contains("non-public address"), "{}: {e}", f.url);
+    }
+}
+
+#[tokio::test]
+async fn a_feed_that_does_not_parse_backs_off_and_recovers() {
+    let server = TestServer::start().await;
+    server.set("/flaky.xml", Route::ok("application/rss+xml", "<rss><channel><item>"));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/flaky.xml"), None).unwrap();
+    poll_once(&cfg).await;
+    let first = feed_state(&store, &server.url("/flaky.xml"));
+    poll_once(&cfg).await;
+    let second = feed_state(&store, &server.url("/flaky.xml"));
+    assert_eq!((first.error_count, second.error_count), (1, 2));
+    let wait = |f: &FeedRecord| f.next_poll_at.unwrap() - f.last_fetch_at.unwrap();
+    assert!(wait(&second) > wait(&first), "backoff grows");
+    simple_feed(&server, "/flaky.xml");
+    poll_once(&cfg).await;
+    let ok = feed_state(&store, &server.url("/flaky.xml"));
+    assert_eq!((ok.error_count, ok.state.as_str()), (0, "ok"));
+    assert!(ok.last_error.is_none());
+}
