@@ -224,3 +224,42 @@ fn check_names_the_bad_key() {
     let good = write_config(dir.path(), false);
     assert!(run_rill(&good, &["check"]).status.success());
 }
+
+#[test]
+fn run_stops_on_sigterm_and_sigint_commits_and_exits_zero() {
+    let server = TestServer::start_in_background();
+    let (feeds, served) = serve_farm(&server, 3, 5, Duration::ZERO);
+    let total = served.len() as u64;
+    for signal in ["-TERM", "-INT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = write_config(dir.path(), true);
+        let cfg = test_config(dir.path(), true);
+        open_store(&cfg).add_feeds(&feeds.iter().map(|u| (u.clone(), None)).collect::<Vec<_>>()).unwrap();
+        let mut child = Command::new(rill_bin())
+            .arg("--config")
+            .arg(&config)
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the daemon has stored everything, then ask it to stop.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline && open_store(&cfg).article_count().unwrap() < total {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(open_store(&cfg).article_count().unwrap(), total);
+        let status = Command::new("kill").arg(signal).arg(child.id().to_string()).status().unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let exit = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(Instant::now() < deadline, "rill run did not stop after {signal}");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(exit.success(), "rill run exited with {exit:?} after {signal}");
+        assert_eq!(open_store(&cfg).integrity_check().unwrap(), "ok");
+    }
+}
