@@ -37,6 +37,10 @@ pub enum Command {
     Feed(commands::feed::FeedArgs),
     /// Print stored articles in commit order as JSON lines.
     Tail(commands::tail::TailArgs),
+    /// One article with its text, metadata, entities and quotes.
+    Show(commands::show::ShowArgs),
+    /// Run the current extractor over stored pages; changed articles get a new seq.
+    Reextract(commands::reextract::ReextractArgs),
     /// Validate the config and the database path.
     Check,
     /// Parse one saved feed exactly as the daemon would and print it as JSON.
@@ -64,6 +68,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Poll(a) => commands::poll::poll(load()?, a),
         Command::Feed(a) => commands::feed::run(&load()?, a),
         Command::Tail(a) => commands::tail::run(&load()?, a),
+        Command::Show(a) => commands::show::run(&load()?, a),
+        Command::Reextract(a) => commands::reextract::run(&load()?, a),
         Command::Check => commands::check::run(&load()?),
         Command::Parse(a) => commands::parse::run(a),
         Command::Extract(a) => commands::extract::run(a),

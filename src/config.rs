@@ -57,6 +57,7 @@ pub struct RawStorage {
     pub path: Option<PathBuf>,
     pub batch_size: Option<usize>,
     pub busy_timeout: Option<String>,
+    pub keep_pages: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,6 +131,8 @@ pub struct StorageConfig {
     /// How long a statement waits for a lock held by another process before the writer backs off
     /// and retries the whole batch.
     pub busy_timeout: Duration,
+    /// How long fetched pages are kept (compressed) for `rill reextract`; zero keeps none.
+    pub keep_pages: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -224,6 +227,7 @@ impl Config {
             path: resolve_db_path(&s.path.unwrap_or_else(|| PathBuf::from("rill.db"))),
             batch_size: positive("storage.batch_size", s.batch_size.unwrap_or(256))?,
             busy_timeout: duration("storage.busy_timeout", s.busy_timeout.as_deref(), "5s")?,
+            keep_pages: duration("storage.keep_pages", s.keep_pages.as_deref(), "30d")?,
         };
         let feeds = FeedsConfig {
             opml: raw.feeds.opml.filter(|p| !p.as_os_str().is_empty()).map(|p| match &dir {

@@ -26,9 +26,10 @@ use crate::model::Entry;
 use crate::schedule::{self, PollFacts};
 use crate::store::writer::{self, WriterHandle};
 use crate::store::{
-    FeedRecord, FeedState, FeedUpdate, KeyState, NewEntry, PendingArticle, Store, StoreError, Validators,
+    FeedRecord, FeedState, FeedUpdate, Finished, KeyState, NewEntry, PageBlob, PendingArticle, Store,
+    StoreError, Validators,
 };
-use crate::{extract, fetch};
+use crate::{enrich, extract, fetch};
 use chrono::Utc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -45,6 +46,11 @@ use url::Url;
 
 /// Longest sleep of the scheduler between two looks at the feed table.
 const MAX_IDLE: Duration = Duration::from_secs(30);
+/// Stored pages deleted per retention transaction (small, so readers are never held up).
+const PRUNE_BATCH: usize = 500;
+/// How often the daemon applies page retention.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
 /// Shortest pause between two looks (feeds in flight stay due until their poll commits).
 const MIN_IDLE: Duration = Duration::from_millis(500);
 
@@ -207,7 +213,12 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
 async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
     let feeds_sem = Arc::new(Semaphore::new(ctx.cfg.fetch.concurrency));
     let in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
+    let mut last_prune: Option<Instant> = None;
     loop {
+        if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+            last_prune = Some(Instant::now());
+            prune_pages(ctx).await;
+        }
         let due = {
             let reader = lock(&ctx.reader);
             reader.feeds_to_poll(Utc::now(), mode == Mode::AllOnce)?
@@ -240,6 +251,30 @@ async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
             _ = tokio::time::sleep(wait) => {}
             _ = ctx.token.cancelled() => return Ok(()),
         }
+    }
+}
+
+/// Applies page retention in small transactions.
+async fn prune_pages(ctx: &Ctx) {
+    let Ok(keep) = chrono::Duration::from_std(ctx.cfg.storage.keep_pages) else { return };
+    let before = Utc::now() - keep;
+    let mut total = 0;
+    loop {
+        match ctx.writer.prune_pages(before, PRUNE_BATCH).await {
+            Ok(n) => {
+                total += n;
+                if n < PRUNE_BATCH {
+                    break;
+                }
+            }
+            Err(e) => {
+                warn!(error = %e, "page retention failed");
+                break;
+            }
+        }
+    }
+    if total > 0 {
+        info!(pages = total, "deleted stored pages past their retention");
     }
 }
 
@@ -476,7 +511,7 @@ fn identify(ctx: &Ctx, feed_id: i64, entries: Vec<Entry>) -> Result<(Vec<NewEntr
             KeyState::New => new += 1,
         }
         let needs_page = ctx.cfg.fetch.fetch_pages && entry.link.is_some();
-        let ready = (!needs_page).then(|| extract::article_from_entry(&entry));
+        let ready = (!needs_page).then(|| finish(None, &entry, false));
         out.push(NewEntry { key, entry, ready });
     }
     Ok((out, new))
@@ -535,6 +570,26 @@ async fn spawn_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
     });
 }
 
+/// A page as fetched, before extraction.
+pub struct FetchedPage {
+    pub body: Vec<u8>,
+    /// The URL after redirects.
+    pub url: Url,
+    pub content_type: Option<String>,
+}
+
+/// The pure end of the page stage: extract the page (if any), choose between it and the feed's
+/// content, enrich the chosen text, and compress the page for keeping when `keep_page`.
+pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool) -> Finished {
+    let from_page = page.map(|p| extract::extract_article(&p.body, Some(&p.url), Some(entry)));
+    let article = extract::choose_article(from_page, entry);
+    let enrichment = enrich::enrich(&article.text, article.title.as_deref());
+    let page = page
+        .filter(|_| keep_page)
+        .and_then(|p| PageBlob::compress(p.url.as_str(), p.content_type.as_deref(), &p.body, Utc::now()));
+    Finished { article, enrichment: Some(enrichment), page }
+}
+
 /// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
 async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
     let span = info_span!("page", id = pending.article_id, url = tracing::field::Empty);
@@ -552,7 +607,8 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
                 match ctx.fetcher.fetch(&req).await {
                     Ok(f) => {
                         ctx.stats.pages_fetched.fetch_add(1, Relaxed);
-                        f.body.map(|b| (b, f.final_url))
+                        let (url, content_type) = (f.final_url, f.content_type);
+                        f.body.map(|body| FetchedPage { body, url, content_type })
                     }
                     Err(e) => {
                         ctx.stats.pages_failed.fetch_add(1, Relaxed);
@@ -564,19 +620,16 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
             _ => None,
         };
         let entry = pending.entry;
-        let article = tokio::task::spawn_blocking(move || {
-            let from_page = page.map(|(body, url)| extract::extract_article(&body, Some(&url), Some(&entry)));
-            extract::choose_article(from_page, &entry)
-        })
-        .await;
-        let article = match article {
-            Ok(a) => a,
+        let keep = !ctx.cfg.storage.keep_pages.is_zero();
+        let finished = tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep)).await;
+        let finished = match finished {
+            Ok(f) => f,
             Err(e) => {
                 warn!(error = %e, "extraction task failed");
                 return;
             }
         };
-        match ctx.writer.article_ready(pending.article_id, article).await {
+        match ctx.writer.article_ready(pending.article_id, finished).await {
             Ok(true) => {
                 ctx.stats.articles_committed.fetch_add(1, Relaxed);
             }

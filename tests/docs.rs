@@ -27,13 +27,22 @@ fn sql_blocks(markdown: &str) -> Vec<String> {
 async fn every_sql_example_in_the_schema_doc_runs_and_returns_rows() {
     let server = TestServer::start().await;
     let l = |p: &str| server.url(p);
-    server.set(
-        "/rss.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&[("d1", "Doc article one", &l("/a/1")), ("d2", "Doc two", &l("/a/2"))]),
-        ),
+    let story = "<p>US Secretary of State Antony Blinken met officials in Doha on Tuesday to discuss a \
+        ceasefire, the State Department said.</p><p>\"We are working every day to bring the hostages home \
+        and to get more aid into Gaza,\" Blinken told reporters after the talks.</p><p>CIA Director William \
+        Burns also travelled to the region. Israel has said an operation in Rafah will go ahead.</p>";
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Docs</title><link>{}</link>\
+         <item><guid>d1</guid><title>Doc article one</title><link>{}</link><description>{}</description>\
+         <pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>\
+         <item><guid>d2</guid><title>Doc two</title><link>{}</link><description>A second article.</description>\
+         </item></channel></rss>",
+        l("/"),
+        l("/a/1"),
+        xml_escape(story),
+        l("/a/2")
     );
+    server.set("/rss.xml", Route::ok("application/rss+xml", feed));
     let dir = tempfile::tempdir().unwrap();
     let cfg = test_config(dir.path(), false);
     open_store(&cfg).add_feed(&l("/rss.xml"), None).unwrap();
@@ -50,4 +59,8 @@ async fn every_sql_example_in_the_schema_doc_runs_and_returns_rows() {
     }
     let version: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert!(doc.contains(&format!("(version {version})")), "docs/schema.md names another schema version");
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

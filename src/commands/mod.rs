@@ -7,4 +7,6 @@ pub mod extract;
 pub mod feed;
 pub mod parse;
 pub mod poll;
+pub mod reextract;
+pub mod show;
 pub mod tail;

@@ -1,7 +1,8 @@
 //! The `articles` table and its links to feeds: insertion by identity, completion, tailing.
 
+use super::enrichment::{write_enrichment, write_page, PageBlob};
 use super::{fmt_time, parse_time, Store, StoreError};
-use crate::model::{Article, Entry, Person};
+use crate::model::{Article, Enrichment, Entry, Person};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -14,7 +15,16 @@ pub struct NewEntry {
     pub entry: Entry,
     /// The finished article when no page fetch is needed; `None` stores it as pending, invisible
     /// to readers until [`super::writer::WriteOp::ArticleReady`] completes it.
-    pub ready: Option<Article>,
+    pub ready: Option<Finished>,
+}
+
+/// Everything known about an article once its page is processed.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    pub article: Article,
+    pub enrichment: Option<Enrichment>,
+    /// The page it was extracted from, kept for re-extraction.
+    pub page: Option<PageBlob>,
 }
 
 /// An article stored but not yet visible: its page still has to be fetched and extracted.
@@ -80,6 +90,28 @@ const ROW_COLUMNS: &str = "a.seq, a.id, a.url, a.link, \
     a.content_source, a.canonical_url, a.site_name, a.language, a.image, a.description, a.word_count, \
     a.summary, a.text";
 
+const ENTRY_COLUMNS: &str = "id, url, link, title, summary, feed_content, authors, published, updated, \
+    (SELECT entry_id FROM article_feeds WHERE article_id = articles.id LIMIT 1)";
+
+fn stored_entry(row: &Row<'_>) -> rusqlite::Result<PendingArticle> {
+    let authors: Vec<String> = json_list(row, 6)?;
+    Ok(PendingArticle {
+        article_id: row.get(0)?,
+        key: row.get(1)?,
+        entry: Entry {
+            id: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            link: row.get(2)?,
+            title: row.get(3)?,
+            summary: row.get(4)?,
+            content: row.get(5)?,
+            authors: authors.into_iter().map(|n| Person { name: Some(n), ..Default::default() }).collect(),
+            published: row.get::<_, Option<String>>(7)?.as_deref().and_then(parse_time),
+            updated: row.get::<_, Option<String>>(8)?.as_deref().and_then(parse_time),
+            ..Default::default()
+        },
+    })
+}
+
 fn json_list(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<String>> {
     let text: Option<String> = row.get(idx)?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
@@ -128,33 +160,47 @@ impl Store {
 
     /// Articles stored whose page has not been processed yet (after a crash or a stop).
     pub fn pending_articles(&self) -> Result<Vec<PendingArticle>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, url, link, title, summary, feed_content, authors, published, updated,
-                    (SELECT entry_id FROM article_feeds WHERE article_id = articles.id LIMIT 1)
-             FROM articles WHERE seq IS NULL ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            let authors: Vec<String> = json_list(row, 6)?;
-            Ok(PendingArticle {
-                article_id: row.get(0)?,
-                key: row.get(1)?,
-                entry: Entry {
-                    id: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
-                    link: row.get(2)?,
-                    title: row.get(3)?,
-                    summary: row.get(4)?,
-                    content: row.get(5)?,
-                    authors: authors
-                        .into_iter()
-                        .map(|n| Person { name: Some(n), ..Default::default() })
-                        .collect(),
-                    published: row.get::<_, Option<String>>(7)?.as_deref().and_then(parse_time),
-                    updated: row.get::<_, Option<String>>(8)?.as_deref().and_then(parse_time),
-                    ..Default::default()
-                },
-            })
-        })?;
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM articles WHERE seq IS NULL ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], stored_entry)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stored entry of an article (the evidence extraction uses).
+    pub fn stored_entry(&self, article_id: i64) -> Result<Option<PendingArticle>, StoreError> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM articles WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, params![article_id], stored_entry).optional()?)
+    }
+
+    /// Visible articles with a stored page, optionally first stored since `since` and carried by
+    /// the feed `feed`, by id.
+    pub fn reextract_candidates(
+        &self,
+        since: Option<DateTime<Utc>>,
+        feed: Option<&str>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id FROM articles a JOIN pages p ON p.article_id = a.id
+             WHERE a.seq IS NOT NULL AND (?1 IS NULL OR a.fetched_at >= ?1)
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM article_feeds af JOIN feeds f ON f.id = af.feed_id
+                                          WHERE af.article_id = a.id AND f.url = ?2))
+             ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map(params![since.map(fmt_time), feed], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores re-extractions in one transaction (for `rill reextract`, outside the daemon);
+    /// returns how many articles changed.
+    pub fn revise_articles(&mut self, items: &[(i64, Finished)]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now = Utc::now();
+        let mut changed = 0;
+        for (id, fin) in items {
+            changed += usize::from(revise_article(&tx, *id, fin, now)?);
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     /// For each identity key: is it unknown, stored but not yet linked to `feed_id`, or already
@@ -249,8 +295,8 @@ pub(super) fn insert_entries(
                 ])?;
                 let id = tx.last_insert_rowid();
                 match &new.ready {
-                    Some(article) => {
-                        complete_article(tx, id, article, now)?;
+                    Some(fin) => {
+                        complete_article(tx, id, fin, now)?;
                         out.visible += 1;
                     }
                     None => out.pending.push(PendingArticle {
@@ -276,7 +322,7 @@ pub(super) fn insert_entries(
 pub(super) fn complete_article(
     tx: &Connection,
     article_id: i64,
-    a: &Article,
+    fin: &Finished,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let pending: Option<Option<i64>> = tx
@@ -287,18 +333,58 @@ pub(super) fn complete_article(
         return Ok(false);
     }
     let seq = next_seq(tx)?;
+    tx.prepare_cached("UPDATE articles SET seq = ?2, committed_at = ?3 WHERE id = ?1")?.execute(params![
+        article_id,
+        seq,
+        fmt_time(now)
+    ])?;
+    write_content(tx, article_id, fin)?;
+    Ok(true)
+}
+
+/// Re-extraction of a visible article: when its text or title changed it gets a new seq, a new
+/// revision and `updated_at`; otherwise only the extractor version is recorded. Returns whether
+/// it changed.
+pub(super) fn revise_article(
+    tx: &Connection,
+    article_id: i64,
+    fin: &Finished,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let current: Option<(Option<i64>, Option<String>)> = tx
+        .prepare_cached("SELECT seq, text FROM articles WHERE id = ?1")?
+        .query_row(params![article_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((Some(_), text)) = current else {
+        return Ok(false); // gone, or still pending (the pipeline will complete it)
+    };
+    if text.as_deref() == Some(fin.article.text.as_str()) {
+        tx.prepare_cached("UPDATE articles SET extractor_version = ?2 WHERE id = ?1")?
+            .execute(params![article_id, crate::extract::EXTRACTOR_VERSION])?;
+        return Ok(false);
+    }
+    let seq = next_seq(tx)?;
+    tx.prepare_cached(
+        "UPDATE articles SET seq = ?2, updated_at = ?3, revision = revision + 1 WHERE id = ?1",
+    )?
+    .execute(params![article_id, seq, fmt_time(now)])?;
+    write_content(tx, article_id, fin)?;
+    Ok(true)
+}
+
+/// Writes the extracted fields, the enrichment and the page of an article.
+fn write_content(tx: &Connection, article_id: i64, fin: &Finished) -> Result<(), StoreError> {
+    let a = &fin.article;
     let authors = if a.authors.is_empty() { None } else { Some(serde_json::to_string(&a.authors)?) };
     tx.prepare_cached(
-        "UPDATE articles SET seq = ?2, committed_at = ?3, text = ?4, html = ?5, content_source = ?6,
-            extractor_version = ?7, canonical_url = ?8, site_name = ?9, language = ?10, image = ?11,
-            description = ?12, word_count = ?13, title = coalesce(title, ?14),
-            published = coalesce(?15, published), authors = coalesce(?16, authors)
+        "UPDATE articles SET text = ?2, html = ?3, content_source = ?4,
+            extractor_version = ?5, canonical_url = ?6, site_name = ?7, language = ?8, image = ?9,
+            description = ?10, word_count = ?11, title = coalesce(title, ?12),
+            published = coalesce(?13, published), authors = coalesce(?14, authors)
          WHERE id = ?1",
     )?
     .execute(params![
         article_id,
-        seq,
-        fmt_time(now),
         a.text,
         a.html,
         a.source.as_str(),
@@ -313,5 +399,11 @@ pub(super) fn complete_article(
         a.published.map(fmt_time),
         authors,
     ])?;
-    Ok(true)
+    if let Some(e) = &fin.enrichment {
+        write_enrichment(tx, article_id, e)?;
+    }
+    if let Some(p) = &fin.page {
+        write_page(tx, article_id, p)?;
+    }
+    Ok(())
 }

@@ -12,11 +12,13 @@
 //!   order, never reused; an update of a visible article gives it a new `seq`.
 
 mod articles;
+mod enrichment;
 mod feeds;
 mod schema;
 pub mod writer;
 
-pub use articles::{ArticleRow, FeedEntryRef, KeyState, NewEntry, PendingArticle};
+pub use articles::{ArticleRow, FeedEntryRef, Finished, KeyState, NewEntry, PendingArticle};
+pub use enrichment::{ArticleEntity, ArticleQuote, PageBlob};
 pub use feeds::{FeedRecord, FeedState, FeedUpdate, Validators};
 pub use schema::SCHEMA_VERSION;
 

@@ -94,6 +94,50 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     "#,
+    // 2: enrichment (entities, their roles in articles, quotes), stored pages for re-extraction.
+    r#"
+    CREATE TABLE entities (
+        id   INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('PERSON', 'ORGANIZATION', 'LOCATION')),
+        UNIQUE (name, type)
+    );
+
+    CREATE TABLE article_entities (
+        article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        entity_id    INTEGER NOT NULL REFERENCES entities (id),
+        role         TEXT,
+        mentions     INTEGER NOT NULL,
+        first_offset INTEGER NOT NULL,
+        PRIMARY KEY (article_id, entity_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_entities_by_entity ON article_entities (entity_id, article_id);
+
+    CREATE TABLE quotes (
+        id         INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        speaker_id INTEGER REFERENCES entities (id),
+        speaker    TEXT,
+        text       TEXT NOT NULL,
+        start      INTEGER NOT NULL,
+        "end"      INTEGER NOT NULL
+    );
+    CREATE INDEX quotes_by_article ON quotes (article_id);
+    CREATE INDEX quotes_by_speaker ON quotes (speaker_id);
+
+    ALTER TABLE articles ADD COLUMN text_language TEXT;
+    ALTER TABLE articles ADD COLUMN enrichment_rules INTEGER;
+
+    CREATE TABLE pages (
+        article_id   INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        url          TEXT NOT NULL,
+        content_type TEXT,
+        fetched_at   TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        body         BLOB NOT NULL
+    );
+    CREATE INDEX pages_fetched_at ON pages (fetched_at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -8,10 +8,9 @@
 //! with backoff: ops are never dropped, and meanwhile the full channel slows the pipeline down.
 //! The loop ends when every handle has been dropped and the queue is drained.
 
-use super::articles::{complete_article, insert_entries, Inserted};
+use super::articles::{complete_article, insert_entries, revise_article, Finished, Inserted};
 use super::feeds::{apply_update, FeedUpdate};
 use super::{NewEntry, PendingArticle, Store, StoreError};
-use crate::model::Article;
 use chrono::Utc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -49,7 +48,23 @@ pub enum WriteOp {
         reply: oneshot::Sender<Result<PollStored, StoreError>>,
     },
     /// A pending article's page was processed: store the article and make it visible.
-    ArticleReady { article_id: i64, article: Box<Article>, reply: oneshot::Sender<Result<bool, StoreError>> },
+    ArticleReady {
+        article_id: i64,
+        finished: Box<Finished>,
+        reply: oneshot::Sender<Result<bool, StoreError>>,
+    },
+    /// Deletes up to `limit` stored pages fetched before `before` (page retention).
+    PrunePages {
+        before: chrono::DateTime<Utc>,
+        limit: usize,
+        reply: oneshot::Sender<Result<usize, StoreError>>,
+    },
+    /// A visible article was extracted again: store it as a revision if it changed.
+    ArticleRevised {
+        article_id: i64,
+        finished: Box<Finished>,
+        reply: oneshot::Sender<Result<bool, StoreError>>,
+    },
 }
 
 /// A cloneable handle to the writer. The writer stops when the last handle is dropped.
@@ -72,9 +87,28 @@ impl WriterHandle {
     }
 
     /// Completes a pending article; resolves after commit (false when it was already complete).
-    pub async fn article_ready(&self, article_id: i64, article: Article) -> Result<bool, StoreError> {
+    pub async fn article_ready(&self, article_id: i64, finished: Finished) -> Result<bool, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.send(WriteOp::ArticleReady { article_id, article: Box::new(article), reply }).await?;
+        self.send(WriteOp::ArticleReady { article_id, finished: Box::new(finished), reply }).await?;
+        rx.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Stores a re-extraction; resolves after commit (true when the article changed).
+    pub async fn article_revised(&self, article_id: i64, finished: Finished) -> Result<bool, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(WriteOp::ArticleRevised { article_id, finished: Box::new(finished), reply }).await?;
+        rx.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Prunes stored pages older than `before`, in batches of `limit`; resolves with the number
+    /// deleted by this batch.
+    pub async fn prune_pages(
+        &self,
+        before: chrono::DateTime<Utc>,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(WriteOp::PrunePages { before, limit, reply }).await?;
         rx.await.map_err(|_| StoreError::WriterGone)?
     }
 
@@ -111,6 +145,7 @@ struct Writer {
 enum Outcome {
     Polled(Result<Inserted, StoreError>),
     Ready(Result<bool, StoreError>),
+    Pruned(Result<usize, StoreError>),
 }
 
 impl Writer {
@@ -170,18 +205,29 @@ impl Writer {
                     apply_update(&sp, *feed_id, update)
                         .and_then(|()| insert_entries(&sp, *feed_id, entries, now)),
                 ),
-                WriteOp::ArticleReady { article_id, article, .. } => {
-                    Outcome::Ready(complete_article(&sp, *article_id, article, now))
+                WriteOp::ArticleReady { article_id, finished, .. } => {
+                    Outcome::Ready(complete_article(&sp, *article_id, finished, now))
                 }
+                WriteOp::ArticleRevised { article_id, finished, .. } => {
+                    Outcome::Ready(revise_article(&sp, *article_id, finished, now))
+                }
+                WriteOp::PrunePages { before, limit, .. } => Outcome::Pruned(
+                    sp.execute(
+                        "DELETE FROM pages WHERE article_id IN
+                            (SELECT article_id FROM pages WHERE fetched_at < ?1 ORDER BY fetched_at LIMIT ?2)",
+                        rusqlite::params![super::fmt_time(*before), *limit as i64],
+                    )
+                    .map_err(StoreError::from),
+                ),
             };
             let err = match &outcome {
-                Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) => Some(e),
+                Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) | Outcome::Pruned(Err(e)) => Some(e),
                 _ => None,
             };
             match err {
                 Some(e) if e.is_transient() => {
                     return Err(match outcome {
-                        Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) => e,
+                        Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) | Outcome::Pruned(Err(e)) => e,
                         _ => StoreError::WriterGone,
                     })
                 }
@@ -202,7 +248,8 @@ fn failed(op: &WriteOp, e: &StoreError) -> Outcome {
     let copy = || StoreError::BatchFailed(e.to_string());
     match op {
         WriteOp::FeedPolled { .. } => Outcome::Polled(Err(copy())),
-        WriteOp::ArticleReady { .. } => Outcome::Ready(Err(copy())),
+        WriteOp::ArticleReady { .. } | WriteOp::ArticleRevised { .. } => Outcome::Ready(Err(copy())),
+        WriteOp::PrunePages { .. } => Outcome::Pruned(Err(copy())),
     }
 }
 
@@ -217,7 +264,13 @@ fn reply_all(batch: Vec<WriteOp>, outcomes: Vec<Outcome>) {
                     known: i.known,
                 }));
             }
-            (WriteOp::ArticleReady { reply, .. }, Outcome::Ready(r)) => {
+            (
+                WriteOp::ArticleReady { reply, .. } | WriteOp::ArticleRevised { reply, .. },
+                Outcome::Ready(r),
+            ) => {
+                let _ = reply.send(r);
+            }
+            (WriteOp::PrunePages { reply, .. }, Outcome::Pruned(r)) => {
                 let _ = reply.send(r);
             }
             _ => {}
