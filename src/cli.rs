@@ -37,6 +37,10 @@ pub enum Command {
     Feed(commands::feed::FeedArgs),
     /// Print stored articles in commit order as JSON lines.
     Tail(commands::tail::TailArgs),
+    /// Full-text search with ranked, highlighted snippets.
+    Search(commands::search::SearchArgs),
+    /// Feeds by state, articles per day, errors, queues.
+    Stats(commands::search::StatsArgs),
     /// One article with its text, metadata, entities and quotes.
     Show(commands::show::ShowArgs),
     /// Run the current extractor over stored pages; changed articles get a new seq.
@@ -68,6 +72,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Poll(a) => commands::poll::poll(load()?, a),
         Command::Feed(a) => commands::feed::run(&load()?, a),
         Command::Tail(a) => commands::tail::run(&load()?, a),
+        Command::Search(a) => commands::search::search(&load()?, a),
+        Command::Stats(a) => commands::search::stats(&load()?, a),
         Command::Show(a) => commands::show::run(&load()?, a),
         Command::Reextract(a) => commands::reextract::run(&load()?, a),
         Command::Check => commands::check::run(&load()?),

@@ -60,6 +60,18 @@ async fn first_poll_stores_each_distinct_entry_once_and_second_poll_gets_304s() 
     let json_row = rows.iter().find(|r| r.title.as_deref() == Some("J one")).unwrap();
     assert_eq!(json_row.text.as_deref().map(|t| t.contains("Content of J one")), Some(true));
 
+    // Full-text search finds the stored text, ranked, with the match highlighted.
+    let hits = store.search("\"Content of J one\"", None, None, 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].snippet.contains("[Content of J one]"), "{}", hits[0].snippet);
+    assert_eq!(
+        store.search("U.S. \"unbalanced", None, None, 10).unwrap().len(),
+        0,
+        "bad syntax is not an error"
+    );
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.articles, stats.pending, stats.feeds.clone()), (7, 0, vec![("ok".to_string(), 3)]));
+
     server.clear_hits();
     let s2 = poll_once(&cfg).await;
     assert_eq!((s2.not_modified, s2.new_articles), (3, 0), "{s2:?}");

@@ -8,5 +8,6 @@ pub mod feed;
 pub mod parse;
 pub mod poll;
 pub mod reextract;
+pub mod search;
 pub mod show;
 pub mod tail;

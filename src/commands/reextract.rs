@@ -56,7 +56,8 @@ pub fn run(cfg: &Config, args: &ReextractArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_date(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+/// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
+pub fn parse_date(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     if let Some(t) = crate::store::parse_time(s) {
         return Ok(t);
     }

@@ -14,12 +14,14 @@
 mod articles;
 mod enrichment;
 mod feeds;
+mod queries;
 mod schema;
 pub mod writer;
 
 pub use articles::{ArticleRow, FeedEntryRef, Finished, KeyState, NewEntry, PendingArticle};
 pub use enrichment::{ArticleEntity, ArticleQuote, PageBlob};
 pub use feeds::{FeedRecord, FeedState, FeedUpdate, Validators};
+pub use queries::{SearchHit, Stats};
 pub use schema::SCHEMA_VERSION;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -202,5 +204,46 @@ mod tests {
         let t = Utc::now();
         let back = parse_time(&fmt_time(t)).unwrap();
         assert_eq!(back.timestamp(), t.timestamp());
+    }
+}
+
+#[cfg(test)]
+mod upgrade_tests {
+    use super::*;
+
+    /// A database written by schema version 1 (the migrations are immutable, so applying the first
+    /// one is exactly what rill 0.1 at v1 created), with data, upgrades with its data intact.
+    #[test]
+    fn a_version_1_database_upgrades_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+                 INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at)
+                   VALUES (1, 1, 'https://example.org/a', 'A', 'Body text about ferries', '2026-11-01T00:00:00Z',
+                           '2026-11-01T00:00:01Z');
+                 INSERT INTO article_feeds VALUES (1, 1, 'g1', '2026-11-01T00:00:00Z');
+                 UPDATE counters SET value = 1 WHERE name = 'seq';",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
+        let rows = store.articles_since(0, 10).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].feeds, vec!["https://example.org/feed".to_string()]);
+        let hits: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'ferries'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(hits, 1, "the full-text index survives the upgrade");
+        assert!(store.article_entities(1).unwrap().is_empty());
+        assert_eq!(store.last_seq().unwrap(), 1);
     }
 }
