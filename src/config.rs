@@ -49,6 +49,22 @@ pub struct RawConfig {
     pub fetch: RawFetch,
     #[serde(default)]
     pub log: RawLog,
+    /// Feeds with their own settings: `[[feed]]` tables.
+    #[serde(default)]
+    pub feed: Vec<RawFeed>,
+}
+
+/// One `[[feed]]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeed {
+    pub url: String,
+    pub title: Option<String>,
+    pub user_agent: Option<String>,
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub basic_auth: Option<String>,
+    pub proxy: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,6 +90,7 @@ pub struct RawSchedule {
     pub min_interval: Option<String>,
     pub max_interval: Option<String>,
     pub max_backoff: Option<String>,
+    pub startup_spread: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -141,6 +158,16 @@ pub struct FeedsConfig {
     pub opml: Option<PathBuf>,
     /// Feed URLs added at start-up.
     pub urls: Vec<url::Url>,
+    /// `[[feed]]` entries: feeds with their own request settings.
+    pub entries: Vec<ConfigFeed>,
+}
+
+/// A feed listed in the config with its own settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigFeed {
+    pub url: url::Url,
+    pub title: Option<String>,
+    pub request: crate::fetch::RequestSettings,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +178,9 @@ pub struct ScheduleConfig {
     pub max_interval: Duration,
     /// Longest wait after repeated failures.
     pub max_backoff: Duration,
+    /// At start-up, feeds that are overdue (polled before, by an earlier run) are spread over this
+    /// window instead of all being polled at once. New feeds are polled at once.
+    pub startup_spread: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -241,6 +271,21 @@ impl Config {
                 .iter()
                 .map(|u| feed_url(u).map_err(|m| invalid("feeds.urls", m)))
                 .collect::<Result<_, _>>()?,
+            entries: raw
+                .feed
+                .into_iter()
+                .map(|f| {
+                    let url = feed_url(&f.url).map_err(|m| invalid("feed.url", m))?;
+                    let request = crate::fetch::RequestSettings {
+                        user_agent: f.user_agent,
+                        headers: f.headers.into_iter().collect(),
+                        basic_auth: f.basic_auth,
+                        proxy: f.proxy,
+                    };
+                    request.validate().map_err(|e| invalid("feed", format!("{url}: {e}")))?;
+                    Ok(ConfigFeed { url, title: f.title, request })
+                })
+                .collect::<Result<_, ConfigError>>()?,
         };
         let sc = raw.schedule;
         let schedule = ScheduleConfig {
@@ -248,6 +293,7 @@ impl Config {
             min_interval: duration("schedule.min_interval", sc.min_interval.as_deref(), "5m")?,
             max_interval: duration("schedule.max_interval", sc.max_interval.as_deref(), "24h")?,
             max_backoff: duration("schedule.max_backoff", sc.max_backoff.as_deref(), "24h")?,
+            startup_spread: duration("schedule.startup_spread", sc.startup_spread.as_deref(), "2m")?,
         };
         if schedule.min_interval > schedule.max_interval {
             return Err(invalid("schedule.min_interval", "is larger than schedule.max_interval"));
@@ -467,6 +513,20 @@ mod tests {
     fn feed_urls_must_be_http() {
         let e = Config::from_toml("[feeds]\nurls = [\"ftp://x.org/feed\"]\n", None).unwrap_err().to_string();
         assert!(e.contains("feeds.urls") && e.contains("ftp"), "{e}");
+    }
+
+    #[test]
+    fn per_feed_settings_are_validated() {
+        let c = Config::from_toml(
+            "[[feed]]\nurl = \"https://example.org/rss\"\nuser_agent = \"x\"\nbasic_auth = \"u:p\"\n\
+             [feed.headers]\nCookie = \"a=b\"\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.feeds.entries[0].request.headers, vec![("Cookie".to_string(), "a=b".to_string())]);
+        let e =
+            Config::from_toml("[[feed]]\nurl = \"https://e.org/\"\nproxy = \"nope\"\n", None).unwrap_err();
+        assert!(e.to_string().contains("proxy"), "{e}");
     }
 
     #[test]

@@ -156,7 +156,18 @@ pub fn sync_config_feeds(store: &mut Store, cfg: &Config) -> Result<usize, Daemo
             }
         }
     }
-    Ok(store.add_feeds(&feeds)?)
+    let mut added = store.add_feeds(&feeds)?;
+    for f in &cfg.feeds.entries {
+        let url = f.url.as_str();
+        match store.add_feed_with(url, f.title.as_deref(), Some(&f.request)) {
+            Ok(_) => added += 1,
+            Err(StoreError::FeedExists(_)) => {
+                store.set_feed_request(url, Some(&f.request))?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(added)
 }
 
 /// Runs the pipeline over the database at `cfg.storage.path` until `mode` is done or `shutdown`
@@ -167,6 +178,12 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
     let added = sync_config_feeds(&mut store, &cfg)?;
     if added > 0 {
         info!(added, "subscribed to feeds listed in the config");
+    }
+    if mode == Mode::Forever {
+        let spread = store.spread_overdue(Utc::now(), cfg.schedule.startup_spread)?;
+        if spread > 0 {
+            info!(feeds = spread, window = ?cfg.schedule.startup_spread, "spreading overdue feeds after start-up");
+        }
     }
     let reader = Store::open_read_only(&path, cfg.storage.busy_timeout)?;
     let pending = reader.pending_articles()?;
@@ -371,6 +388,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         last_modified: feed.last_modified.as_deref(),
         max_bytes: ctx.cfg.fetch.max_feed_bytes,
         accept: ACCEPT_FEED,
+        settings: feed.request.as_ref(),
     };
     let fetched = match ctx.fetcher.fetch(&req).await {
         Ok(f) => f,
@@ -603,6 +621,7 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
                     last_modified: None,
                     max_bytes: ctx.cfg.fetch.max_page_bytes,
                     accept: ACCEPT_PAGE,
+                    settings: None,
                 };
                 match ctx.fetcher.fetch(&req).await {
                     Ok(f) => {
@@ -665,6 +684,7 @@ mod tests {
             next_poll_at: None,
             retry_after_until: None,
             last_new_at: None,
+            request: None,
             article_count: 0,
         }
     }

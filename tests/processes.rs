@@ -263,3 +263,43 @@ fn run_stops_on_sigterm_and_sigint_commits_and_exits_zero() {
         assert_eq!(open_store(&cfg).integrity_check().unwrap(), "ok");
     }
 }
+
+#[test]
+fn per_feed_headers_user_agent_and_basic_auth_are_sent_and_never_shown() {
+    let server = TestServer::start_in_background();
+    server.set(
+        "/private.xml",
+        Route::ok("application/rss+xml", rss(&[("p1", "Private", &server.url("/a/p1"))])),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), false);
+    let url = server.url("/private.xml");
+    let out = run_rill(
+        &config,
+        &[
+            "feed",
+            "add",
+            &url,
+            "--header",
+            "Cookie: session=SECRET1",
+            "--basic-auth",
+            "me:SECRET2",
+            "--user-agent",
+            "custom/1",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(run_rill(&config, &["poll", "--once"]).status.success());
+    let hit = server.hits_for("/private.xml").pop().expect("the feed was requested");
+    assert_eq!(hit.user_agent.as_deref(), Some("custom/1"));
+    assert_eq!(hit.cookie.as_deref(), Some("session=SECRET1"));
+    assert!(hit.authorization.as_deref().is_some_and(|a| a.starts_with("Basic ")));
+    for args in [&["feed", "ls"][..], &["feed", "ls", "--json"], &["feed", "export"], &["stats"]] {
+        let out = run_rill(&config, args);
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains("SECRET"), "{args:?} shows a credential: {all}");
+    }
+    let bad = run_rill(&config, &["feed", "add", "https://example.org/x", "--header", "no colon here"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Name: value"));
+}

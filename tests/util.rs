@@ -73,6 +73,9 @@ pub struct Hit {
     pub if_none_match: Option<String>,
     pub if_modified_since: Option<String>,
     pub status: u16,
+    pub user_agent: Option<String>,
+    pub authorization: Option<String>,
+    pub cookie: Option<String>,
 }
 
 #[derive(Default)]
@@ -151,6 +154,7 @@ async fn handle(s: &State, req: Request<Body>) -> Response<Body> {
     let headers: &HeaderMap = req.headers();
     let get = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (inm, ims) = (get("if-none-match"), get("if-modified-since"));
+    let (user_agent, authorization, cookie) = (get("user-agent"), get("authorization"), get("cookie"));
     let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     s.peak_in_flight.fetch_max(now, Ordering::SeqCst);
     let route = s.routes.lock().unwrap().get(&path).cloned();
@@ -200,6 +204,9 @@ async fn handle(s: &State, req: Request<Body>) -> Response<Body> {
         if_none_match: inm,
         if_modified_since: ims,
         status: resp.status().as_u16(),
+        user_agent,
+        authorization,
+        cookie,
     });
     resp
 }

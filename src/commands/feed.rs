@@ -5,6 +5,7 @@
 
 use crate::config::{feed_url, Config};
 use crate::feed::opml::{parse_opml, write_opml, OpmlFeed};
+use crate::fetch::RequestSettings;
 use crate::store::{fmt_time, FeedRecord, Store, StoreError};
 use anyhow::Context;
 use std::io::Write;
@@ -27,6 +28,18 @@ pub enum FeedCommand {
         /// A title to show until the feed's own is known.
         #[arg(long)]
         title: Option<String>,
+        /// An extra request header, "Name: value" (repeatable; cookies, tokens).
+        #[arg(long = "header", value_name = "NAME: VALUE")]
+        headers: Vec<String>,
+        /// A User-Agent for this feed only.
+        #[arg(long)]
+        user_agent: Option<String>,
+        /// HTTP basic auth, "user:password".
+        #[arg(long, value_name = "USER:PASSWORD")]
+        basic_auth: Option<String>,
+        /// A proxy for this feed only (http://, https:// or socks5://).
+        #[arg(long)]
+        proxy: Option<String>,
     },
     /// Unsubscribe from a feed (its articles stay).
     Rm {
@@ -51,10 +64,20 @@ pub enum FeedCommand {
 pub fn run(cfg: &Config, args: &FeedArgs) -> anyhow::Result<ExitCode> {
     let open = || Store::open(&cfg.storage.path, cfg.storage.busy_timeout);
     match &args.command {
-        FeedCommand::Add { url, title } => {
+        FeedCommand::Add { url, title, headers, user_agent, basic_auth, proxy } => {
             let url = feed_url(url).map_err(anyhow::Error::msg)?;
+            let request = RequestSettings {
+                user_agent: user_agent.clone(),
+                headers: headers
+                    .iter()
+                    .map(|h| RequestSettings::parse_header(h))
+                    .collect::<Result<_, _>>()?,
+                basic_auth: basic_auth.clone(),
+                proxy: proxy.clone(),
+            };
+            request.validate()?;
             let store = open()?;
-            match store.add_feed(url.as_str(), title.as_deref()) {
+            match store.add_feed_with(url.as_str(), title.as_deref(), Some(&request)) {
                 Ok(_) => println!("subscribed to {url}"),
                 Err(e @ StoreError::FeedExists(_)) => anyhow::bail!(e),
                 Err(e) => return Err(e.into()),

@@ -8,12 +8,14 @@
 
 pub mod guard;
 pub mod limiter;
+pub mod settings;
 
 use crate::config::FetchConfig;
 use chrono::Utc;
 use limiter::{host_key, HostLimiter};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+pub use settings::RequestSettings;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +49,8 @@ pub enum FetchError {
     HostBlocked(Duration),
     #[error("request failed: {0}")]
     Other(String),
+    #[error("feed request settings: {0}")]
+    Settings(#[from] settings::SettingsError),
 }
 
 impl FetchError {
@@ -82,6 +86,8 @@ pub struct FetchRequest<'a> {
     pub max_bytes: u64,
     /// `Accept` header.
     pub accept: &'static str,
+    /// The feed's own request settings, if any.
+    pub settings: Option<&'a RequestSettings>,
 }
 
 /// Accept header for feeds.
@@ -110,6 +116,9 @@ pub struct Fetched {
 /// The HTTP client with rill's limits. Cheap to share behind an `Arc`.
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Clients for feeds with their own proxy, by proxy URL (a proxy is a client setting).
+    proxied: std::sync::Mutex<std::collections::HashMap<String, reqwest::Client>>,
+    cfg: FetchConfig,
     limiter: Arc<HostLimiter>,
     timeout: Duration,
     max_redirects: usize,
@@ -119,22 +128,10 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client from the config.
     pub fn new(cfg: &FetchConfig) -> Result<Fetcher, FetchError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(cfg.user_agent.clone())
-            .connect_timeout(cfg.connect_timeout)
-            .timeout(cfg.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .pool_idle_timeout(Duration::from_secs(30))
-            .pool_max_idle_per_host(cfg.per_host_concurrency);
-        if !cfg.allow_private_addresses {
-            builder = builder.dns_resolver(Arc::new(guard::GuardedResolver));
-        }
-        let client = builder.build().map_err(|e| FetchError::Other(e.to_string()))?;
         Ok(Fetcher {
-            client,
+            client: build_client(cfg, None)?,
+            proxied: Default::default(),
+            cfg: cfg.clone(),
             limiter: Arc::new(HostLimiter::new(
                 cfg.concurrency,
                 cfg.per_host_concurrency,
@@ -146,9 +143,50 @@ impl Fetcher {
         })
     }
 
+    fn client_for(&self, settings: Option<&RequestSettings>) -> Result<reqwest::Client, FetchError> {
+        let Some(proxy) = settings.and_then(|s| s.proxy.as_deref()) else { return Ok(self.client.clone()) };
+        let mut cache = self.proxied.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.get(proxy) {
+            return Ok(c.clone());
+        }
+        let c = build_client(&self.cfg, Some(proxy))?;
+        cache.insert(proxy.to_string(), c.clone());
+        Ok(c)
+    }
+}
+
+/// The HTTP client with rill's settings; `proxy` overrides the environment's proxy settings
+/// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, which apply otherwise).
+fn build_client(cfg: &FetchConfig, proxy: Option<&str>) -> Result<reqwest::Client, FetchError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(cfg.user_agent.clone())
+        .connect_timeout(cfg.connect_timeout)
+        .timeout(cfg.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .gzip(true)
+        .brotli(true)
+        .deflate(true)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(cfg.per_host_concurrency);
+    if !cfg.allow_private_addresses {
+        builder = builder.dns_resolver(Arc::new(guard::GuardedResolver));
+    }
+    if let Some(p) = proxy {
+        let proxy = reqwest::Proxy::all(p).map_err(|e| FetchError::Other(format!("proxy: {e}")))?;
+        builder = builder.proxy(proxy);
+    }
+    builder.build().map_err(|e| FetchError::Other(e.to_string()))
+}
+
+impl Fetcher {
     /// Fetches a URL, following redirects, with conditional headers when given.
     pub async fn fetch(&self, req: &FetchRequest<'_>) -> Result<Fetched, FetchError> {
         let mut url = req.url.clone();
+        let origin = req.url.origin();
+        let client = self.client_for(req.settings)?;
+        if let Some(s) = req.settings {
+            s.validate()?;
+        }
         let mut seen = HashSet::new();
         let mut moved_to: Option<Url> = None;
         let mut all_permanent = true;
@@ -170,8 +208,26 @@ impl Fetcher {
             if let Some(v) = req.last_modified.and_then(|e| HeaderValue::from_str(e).ok()) {
                 headers.insert(header::IF_MODIFIED_SINCE, v);
             }
-            let resp =
-                self.client.get(url.clone()).headers(headers).send().await.map_err(|e| self.map_err(e))?;
+            let mut builder = client.get(url.clone());
+            if let Some(s) = req.settings {
+                if let Some(ua) = s.user_agent.as_deref().and_then(|ua| HeaderValue::from_str(ua).ok()) {
+                    headers.insert(header::USER_AGENT, ua);
+                }
+                // Credentials and custom headers go to the feed's own origin only.
+                if url.origin() == origin {
+                    for (k, v) in &s.headers {
+                        if let (Ok(k), Ok(v)) =
+                            (header::HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v))
+                        {
+                            headers.insert(k, v);
+                        }
+                    }
+                    if let Some((user, pass)) = s.basic_auth.as_deref().and_then(|a| a.split_once(':')) {
+                        builder = builder.basic_auth(user, Some(pass));
+                    }
+                }
+            }
+            let resp = builder.headers(headers).send().await.map_err(|e| self.map_err(e))?;
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = resp

@@ -60,12 +60,14 @@ pub struct FeedRecord {
     /// The server's `Retry-After`: no request to the feed's host before this, whatever the mode.
     pub retry_after_until: Option<DateTime<Utc>>,
     pub last_new_at: Option<DateTime<Utc>>,
+    /// The feed's own request settings (headers, auth, proxy): never print them.
+    pub request: Option<crate::fetch::RequestSettings>,
     /// Articles linked to this feed (filled by [`Store::list_feeds`], else 0).
     pub article_count: u64,
 }
 
 const FEED_COLUMNS: &str = "id, url, title, site_url, added_at, state, state_reason, etag, last_modified, \
-     body_hash, last_fetch_at, last_status, last_error, error_count, interval_secs, next_poll_at, retry_after_until, last_new_at";
+     body_hash, last_fetch_at, last_status, last_error, error_count, interval_secs, next_poll_at, retry_after_until, last_new_at, request";
 
 fn time_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     Ok(row.get::<_, Option<String>>(idx)?.as_deref().and_then(parse_time))
@@ -91,6 +93,7 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<FeedRecord> {
         next_poll_at: time_col(row, 15)?,
         retry_after_until: time_col(row, 16)?,
         last_new_at: time_col(row, 17)?,
+        request: row.get::<_, Option<String>>(18)?.and_then(|j| serde_json::from_str(&j).ok()),
         article_count: 0,
     })
 }
@@ -131,10 +134,21 @@ pub struct Validators {
 impl Store {
     /// Subscribes to a feed. Fails with [`StoreError::FeedExists`] if it already is.
     pub fn add_feed(&self, url: &str, title: Option<&str>) -> Result<i64, StoreError> {
+        self.add_feed_with(url, title, None)
+    }
+
+    /// Subscribes to a feed with its own request settings.
+    pub fn add_feed_with(
+        &self,
+        url: &str,
+        title: Option<&str>,
+        request: Option<&crate::fetch::RequestSettings>,
+    ) -> Result<i64, StoreError> {
         let now = fmt_time(Utc::now());
+        let request = request.filter(|r| !r.is_empty()).map(serde_json::to_string).transpose()?;
         let n = self.conn.execute(
-            "INSERT INTO feeds (url, title, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (url) DO NOTHING",
-            params![url, title, now],
+            "INSERT INTO feeds (url, title, added_at, request) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url) DO NOTHING",
+            params![url, title, now, request],
         )?;
         if n == 0 {
             return Err(StoreError::FeedExists(url.to_string()));
@@ -159,6 +173,16 @@ impl Store {
         Ok(added)
     }
 
+    /// Sets (or clears) a feed's request settings; returns false when it is not subscribed.
+    pub fn set_feed_request(
+        &self,
+        url: &str,
+        request: Option<&crate::fetch::RequestSettings>,
+    ) -> Result<bool, StoreError> {
+        let request = request.filter(|r| !r.is_empty()).map(serde_json::to_string).transpose()?;
+        Ok(self.conn.execute("UPDATE feeds SET request = ?2 WHERE url = ?1", params![url, request])? > 0)
+    }
+
     /// Unsubscribes. Articles stay; their link to this feed goes.
     pub fn remove_feed(&self, url: &str) -> Result<(), StoreError> {
         let n = self.conn.execute("DELETE FROM feeds WHERE url = ?1", params![url])?;
@@ -177,7 +201,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |row| {
             let mut f = feed_from_row(row)?;
-            f.article_count = row.get::<_, i64>(18)?.max(0) as u64;
+            f.article_count = row.get::<_, i64>(19)?.max(0) as u64;
             Ok(f)
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -195,6 +219,34 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params![fmt_time(now), all], feed_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Spreads the feeds that are overdue at `now` and were polled before over `window`: each gets
+    /// a `next_poll_at` at a pseudo-random point of it. Returns how many moved.
+    pub fn spread_overdue(
+        &self,
+        now: DateTime<Utc>,
+        window: std::time::Duration,
+    ) -> Result<usize, StoreError> {
+        let secs = window.as_secs() as i64;
+        if secs == 0 {
+            return Ok(0);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM feeds WHERE state IN ('ok', 'failing') AND last_fetch_at IS NOT NULL
+               AND next_poll_at <= ?1",
+        )?;
+        let ids: Vec<i64> =
+            stmt.query_map(params![fmt_time(now)], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let salt = now.timestamp() as u64;
+        for id in &ids {
+            let offset = (crate::schedule::jitter_for(*id, salt) * secs as f64) as i64;
+            self.conn.execute(
+                "UPDATE feeds SET next_poll_at = ?2 WHERE id = ?1",
+                params![id, fmt_time(now + chrono::Duration::seconds(offset))],
+            )?;
+        }
+        Ok(ids.len())
     }
 
     /// Hosts' `Retry-After` times still in force: `(feed URL, until)`.

@@ -247,3 +247,35 @@ mod upgrade_tests {
         assert_eq!(store.last_seq().unwrap(), 1);
     }
 }
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::*;
+
+    #[test]
+    fn overdue_feeds_are_spread_and_new_ones_are_not() {
+        let s = Store::open_in_memory().unwrap();
+        let now = Utc::now();
+        for i in 0..50 {
+            s.add_feed(&format!("https://e{i}.example/feed"), None).unwrap();
+        }
+        s.add_feed("https://new.example/feed", None).unwrap();
+        s.conn()
+            .execute(
+                "UPDATE feeds SET last_fetch_at = ?1, next_poll_at = ?1 WHERE url != 'https://new.example/feed'",
+                [fmt_time(now - chrono::Duration::hours(1))],
+            )
+            .unwrap();
+        let moved = s.spread_overdue(now, Duration::from_secs(120)).unwrap();
+        assert_eq!(moved, 50);
+        let due_now = s.feeds_to_poll(now, false).unwrap();
+        assert!(due_now.iter().any(|f| f.url == "https://new.example/feed"), "a new feed is polled at once");
+        assert!(due_now.len() < 10, "{} feeds still due at once", due_now.len());
+        let times: std::collections::BTreeSet<String> =
+            s.list_feeds().unwrap().iter().filter_map(|f| f.next_poll_at.map(fmt_time)).collect();
+        assert!(times.len() > 20, "spread over many distinct times: {}", times.len());
+        let last = s.list_feeds().unwrap().iter().filter_map(|f| f.next_poll_at).max().unwrap();
+        assert!(last <= now + chrono::Duration::seconds(120));
+        assert!(s.feeds_to_poll(now + chrono::Duration::seconds(121), false).unwrap().len() == 51);
+    }
+}

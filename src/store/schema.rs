@@ -26,7 +26,8 @@ pub const MIGRATIONS: &[&str] = &[
         interval_secs   INTEGER,
         next_poll_at    TEXT,
         retry_after_until TEXT,
-        last_new_at     TEXT
+        last_new_at     TEXT,
+        request         TEXT
     );
     CREATE INDEX feeds_next_poll ON feeds (next_poll_at);
 
