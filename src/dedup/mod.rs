@@ -6,4 +6,7 @@
 
 mod canonical;
 
-pub use canonical::{canonicalize_url, CanonError, CanonOptions};
+pub use canonical::{
+    canonicalize_url, prefer_page_canonical, registrable_domain, CanonError, CanonOptions,
+    DEFAULT_TRACKING_PARAMS,
+};
