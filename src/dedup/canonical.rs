@@ -14,7 +14,7 @@
 //!    `https`, so `http://x/a` and `https://x/a` are one article.
 //! 3. Host: lower-cased; internationalised names become punycode (`bücher.example` →
 //!    `xn--bcher-kva.example`, UTS 46 mapping, so full-width and percent-encoded host forms
-//!    agree); one trailing dot is removed (`example.com.` is `example.com`). With
+//!    agree); trailing dots are removed (`example.com.` is `example.com`). With
 //!    [`CanonOptions::strip_www`] (the default) a leading `www.` label is removed when at least
 //!    two labels remain: news sites serve the same article on both hosts, and a site that serves
 //!    different articles on `www.x` and `x` under the same path is practically unheard of.
@@ -182,7 +182,7 @@ fn canonicalize_parsed(mut url: Url, opts: &CanonOptions) -> Result<Url, CanonEr
     let _ = url.set_password(None);
 
     if let Some(host) = url.host_str() {
-        let mut h = host.strip_suffix('.').unwrap_or(host).to_string();
+        let mut h = host.trim_end_matches('.').to_string();
         if opts.strip_www && h.parse::<IpAddr>().is_err() {
             if let Some(rest) = h.strip_prefix("www.") {
                 if rest.contains('.') && !rest.ends_with('.') {
@@ -391,7 +391,7 @@ const MULTI_LABEL_SUFFIXES: &[&str] = &[
 /// are a known multi-label suffix (see `MULTI_LABEL_SUFFIXES`). IP addresses and single-label
 /// hosts are their own site. Input is expected lower-case (as [`Url::host_str`] gives it).
 pub fn registrable_domain(host: &str) -> &str {
-    let host = host.strip_suffix('.').unwrap_or(host);
+    let host = host.trim_end_matches('.');
     if host.starts_with('[') || host.parse::<IpAddr>().is_ok() {
         return host;
     }
