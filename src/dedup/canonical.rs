@@ -137,13 +137,16 @@ impl Default for CanonOptions {
 impl CanonOptions {
     /// Whether the query parameter `name` (raw, as in the URL) is tracking noise.
     fn is_tracking(&self, raw_name: &str) -> bool {
-        let decoded = decode_component(raw_name).to_lowercase();
-        self.tracking_params.iter().any(|p| {
-            let p = p.to_lowercase();
-            match p.strip_suffix('*') {
-                Some(prefix) => decoded.starts_with(prefix),
-                None => decoded == p,
-            }
+        let decoded;
+        let name = if raw_name.contains(['%', '+']) {
+            decoded = decode_component(raw_name);
+            decoded.as_str()
+        } else {
+            raw_name
+        };
+        self.tracking_params.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => name.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix)),
+            None => name.eq_ignore_ascii_case(p),
         })
     }
 }
