@@ -527,6 +527,12 @@ mod tests {
         same("https://example.com./a", "https://example.com/a");
     }
     #[test]
+    fn several_trailing_dots_idempotent() {
+        // Found by proptest: `a..` once canonicalised to `a.` and then to `a`.
+        assert_eq!(c("http://a../"), "https://a/");
+        same("https://example.com../a", "https://example.com/a");
+    }
+    #[test]
     fn utm_dropped() {
         assert_eq!(c("https://example.com/a?utm_source=rss&utm_medium=feed"), "https://example.com/a");
     }
