@@ -185,6 +185,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     let mut x = 0x1234_5678u64;
     let mut copy_scores = Vec::new();
+    let mut copies = Vec::new();
     let mut cross_max = Vec::new();
     let originals: Vec<StoryEvidence> = sample.iter().map(|(t, _)| StoryEvidence::from_text(t)).collect();
     for (i, (t, story)) in sample.iter().enumerate() {
@@ -206,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
         let copy = format!("{donor_a}\n\n{}\n\n{donor_b}", edited.join(" "));
         let ev = StoryEvidence::from_text(&copy);
         copy_scores.push(story_score(&ev, &originals[i]));
+        copies.push(ev.clone());
         let worst = originals
             .iter()
             .enumerate()
@@ -225,6 +227,20 @@ async fn main() -> anyhow::Result<()> {
             found as f64 / copy_scores.len().max(1) as f64
         );
     }
+    // The same copies through the candidate path (LSH recall at these similarities).
+    let mut originals_index = StoryIndex::with_capacity(originals.len());
+    for (i, o) in originals.iter().enumerate() {
+        originals_index.insert(i as i64, o.clone());
+    }
+    let via_index = copies
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| originals_index.query(c, STORY_THRESHOLD).iter().any(|(id, _)| *id == *i as i64))
+        .count();
+    println!(
+        "StoryIndex + story_score >= {STORY_THRESHOLD}: {via_index}/{} copies find their original",
+        copies.len()
+    );
     let min_copy = copy_scores.iter().copied().fold(1.0f32, f32::min);
     let max_cross = cross_max.iter().copied().fold(0.0f32, f32::max);
     println!("copy score min {min_copy:.3}; best wrong match {max_cross:.3}\n");

@@ -34,7 +34,7 @@
 //!
 //! Keep fingerprints in SQLite and rebuild both indexes in memory at start-up with an `insert`
 //! loop (1,000,000 rows: under 2 s and ~120 MB for [`SimIndex`]; [`StoryIndex`] only for a
-//! recent window, ~0.55 KB per article). Store `u64` values with `as i64` (bit-preserving).
+//! recent window, ~0.7–1 KB per article). Store `u64` values with `as i64` (bit-preserving).
 //!
 //! ```sql
 //! CREATE TABLE stories (
