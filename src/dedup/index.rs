@@ -362,6 +362,17 @@ mod tests {
     }
 
     #[test]
+    fn story_index_finds_realistic_wire_copy_only() {
+        use crate::dedup::story::tests::{OTHER_REPORT, OTHER_REPORT_2, WIRE, WIRE_LOCAL};
+        let mut idx = StoryIndex::default();
+        idx.insert(1, StoryEvidence::from_text(WIRE));
+        idx.insert(2, StoryEvidence::from_text(OTHER_REPORT));
+        idx.insert(3, StoryEvidence::from_text(OTHER_REPORT_2));
+        let got = idx.query(&StoryEvidence::from_text(WIRE_LOCAL), crate::dedup::STORY_THRESHOLD);
+        assert_eq!(got.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[test]
     fn story_index_insert_query_remove() {
         let text = "Officials said on Tuesday that talks between the two delegations would resume next week in Geneva \
                     after a pause of almost two months caused by disagreements over the border crossing";
