@@ -19,7 +19,9 @@
 //! [`crate::extract`], [`crate::enrich`] and [`crate::store`].
 
 use crate::config::Config;
-use crate::dedup::{canonicalize_url, CanonOptions};
+use crate::dedup::{
+    self, canonicalize_url, CanonOptions, Fingerprints, StoryEvidence, StoryIndex, STORY_THRESHOLD,
+};
 use crate::feed::{self, FeedSource};
 use crate::fetch::{FetchError, FetchRequest, Fetcher, ACCEPT_FEED, ACCEPT_PAGE};
 use crate::model::Entry;
@@ -132,6 +134,7 @@ struct Ctx {
     /// A read connection for the known-entry pre-check (short critical sections only).
     reader: Mutex<Store>,
     canon: CanonOptions,
+    stories: Mutex<Stories>,
     stats: Stats,
     pages: Arc<Semaphore>,
     tracker: TaskTracker,
@@ -194,8 +197,14 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
             fetcher.block_host(&url, left);
         }
     }
+    let mut stories = Stories::new();
+    let window_start = Utc::now() - chrono::Duration::days(STORY_WINDOW_DAYS);
+    for (article_id, story_id, evidence) in reader.story_evidence_since(window_start)? {
+        stories.insert(Utc::now(), article_id, story_id, evidence);
+    }
     let (writer, writer_thread) = writer::spawn(store, cfg.storage.batch_size)?;
     let ctx = Arc::new(Ctx {
+        stories: Mutex::new(stories),
         fetcher,
         writer,
         reader: Mutex::new(reader),
@@ -500,9 +509,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         ..Default::default()
     };
     let stored = ctx.writer.feed_polled(feed.id, update, entries).await?;
-    let created = stored.visible + stored.pending.len();
-    ctx.stats.new_articles.fetch_add(created as u64, Relaxed);
-    ctx.stats.articles_committed.fetch_add(stored.visible as u64, Relaxed);
+    ctx.stats.new_articles.fetch_add(stored.pending.len() as u64, Relaxed);
     for p in stored.pending {
         spawn_page(ctx, p).await;
     }
@@ -528,9 +535,7 @@ fn identify(ctx: &Ctx, feed_id: i64, entries: Vec<Entry>) -> Result<(Vec<NewEntr
             KeyState::KnownElsewhere => {}
             KeyState::New => new += 1,
         }
-        let needs_page = ctx.cfg.fetch.fetch_pages && entry.link.is_some();
-        let ready = (!needs_page).then(|| finish(None, &entry, false));
-        out.push(NewEntry { key, entry, ready });
+        out.push(NewEntry { key, entry });
     }
     Ok((out, new))
 }
@@ -602,10 +607,77 @@ pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool) -> Fin
     let from_page = page.map(|p| extract::extract_article(&p.body, Some(&p.url), Some(entry)));
     let article = extract::choose_article(from_page, entry);
     let enrichment = enrich::enrich(&article.text, article.title.as_deref());
+    let fingerprints = Fingerprints::of(&article.text);
+    let outlet = page
+        .map(|p| p.url.clone())
+        .or_else(|| entry.link.as_deref().and_then(|l| Url::parse(l).ok()))
+        .and_then(|u| u.host_str().map(|h| dedup::registrable_domain(h).to_string()));
     let page = page
         .filter(|_| keep_page)
         .and_then(|p| PageBlob::compress(p.url.as_str(), p.content_type.as_deref(), &p.body, Utc::now()));
-    Finished { article, enrichment: Some(enrichment), page }
+    Finished {
+        article,
+        enrichment: Some(enrichment),
+        page,
+        fingerprints: Some(fingerprints),
+        story: None,
+        outlet,
+    }
+}
+
+/// How long an article stays a candidate for new articles of its story.
+const STORY_WINDOW_DAYS: i64 = 14;
+
+/// The story index of recent articles: which story each belongs to, and their evidence.
+/// Held under one short lock so that two copies of a new story processed at the same moment
+/// cannot both start a story.
+struct Stories {
+    index: StoryIndex,
+    story_of: HashMap<i64, i64>,
+    /// Insertion order, for evicting articles older than the window.
+    order: std::collections::VecDeque<(chrono::DateTime<Utc>, i64)>,
+}
+
+impl Stories {
+    fn new() -> Stories {
+        Stories {
+            index: StoryIndex::with_capacity(1024),
+            story_of: HashMap::new(),
+            order: Default::default(),
+        }
+    }
+
+    fn insert(&mut self, at: chrono::DateTime<Utc>, article_id: i64, story_id: i64, evidence: StoryEvidence) {
+        self.index.insert(article_id, evidence);
+        self.story_of.insert(article_id, story_id);
+        self.order.push_back((at, article_id));
+        let cutoff = at - chrono::Duration::days(STORY_WINDOW_DAYS);
+        while self.order.front().is_some_and(|(t, _)| *t < cutoff) {
+            if let Some((_, old)) = self.order.pop_front() {
+                self.index.remove(old);
+                self.story_of.remove(&old);
+            }
+        }
+    }
+
+    /// The story of a new article: the story of its best match at or above the threshold, else
+    /// a new story named by the article's own id. Returns `(story id, score)`.
+    fn assign(&mut self, article_id: i64, fp: &Fingerprints) -> (i64, Option<f32>) {
+        if let Some(&story) = self.story_of.get(&article_id) {
+            return (story, None); // already assigned (a resumed article)
+        }
+        if fp.shingles == 0 {
+            return (article_id, None); // no text: no evidence to group on
+        }
+        let evidence = StoryEvidence::from(fp);
+        let best = self.index.query(&evidence, STORY_THRESHOLD).into_iter().find(|(id, _)| *id != article_id);
+        let (story, score) = match best {
+            Some((id, score)) => (self.story_of.get(&id).copied().unwrap_or(id), Some(score)),
+            None => (article_id, None),
+        };
+        self.insert(Utc::now(), article_id, story, evidence);
+        (story, score)
+    }
 }
 
 /// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
@@ -641,13 +713,16 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
         let entry = pending.entry;
         let keep = !ctx.cfg.storage.keep_pages.is_zero();
         let finished = tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep)).await;
-        let finished = match finished {
+        let mut finished = match finished {
             Ok(f) => f,
             Err(e) => {
                 warn!(error = %e, "extraction task failed");
                 return;
             }
         };
+        if let Some(fp) = &finished.fingerprints {
+            finished.story = Some(lock(&ctx.stories).assign(pending.article_id, fp));
+        }
         match ctx.writer.article_ready(pending.article_id, finished).await {
             Ok(true) => {
                 ctx.stats.articles_committed.fetch_add(1, Relaxed);

@@ -276,3 +276,74 @@ async fn pages_are_kept_and_reextract_turns_changed_articles_into_updates() {
     // A future --since selects nothing.
     assert!(run(&["reextract", "--since", "2999-01-01"]).contains("re-extracted 0"));
 }
+
+#[tokio::test]
+async fn a_republished_wire_story_joins_its_story_and_a_different_report_stays_apart() {
+    let server = TestServer::start().await;
+    let body: Vec<String> = (0..8)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of the wire report: the harbour authority said on Monday that ferry \
+                 service number {i} would resume after repairs to the northern pier were finished, \
+                 and officials expected passenger numbers to recover by the end of month {i}.</p>"
+            )
+        })
+        .collect();
+    let wire = format!(
+        "<html><body><article><p>Local intro written by the first outlet about its own town.</p>{}</article></body></html>",
+        body.join("")
+    );
+    let republished = format!(
+        "<html><body><article><p>A different intro from a second outlet, with its own angle.</p>{}\
+         <p>Reporting by a second outlet's staff.</p></article></body></html>",
+        body.join("")
+    );
+    let other = "<html><body><article><p>The city council voted on a new budget for schools on Tuesday, \
+        after a long debate about teacher salaries and the cost of heating old buildings.</p>\
+        <p>The mayor said the compromise would protect classroom sizes while delaying road repairs.</p>\
+        <p>Opposition members argued that the plan relied on optimistic tax forecasts.</p></article></body></html>";
+    server.set("/a/wire", Route::ok("text/html", wire));
+    server.set("/b/copy", Route::ok("text/html", republished));
+    server.set("/a/other", Route::ok("text/html", other));
+    server.set(
+        "/one.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                ("w", "Ferries to resume", &server.url("/a/wire")),
+                ("o", "Budget", &server.url("/a/other")),
+            ]),
+        ),
+    );
+    server.set(
+        "/two.xml",
+        Route::ok("application/rss+xml", rss(&[("c", "Harbour reopens soon", &server.url("/b/copy"))])),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), true);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/one.xml"), None).unwrap();
+    store.add_feed(&server.url("/two.xml"), None).unwrap();
+    poll_once(&cfg).await;
+    let rows = store.articles_since(0, 10).unwrap();
+    assert_eq!(rows.len(), 3);
+    let story = |t: &str| rows.iter().find(|r| r.title.as_deref() == Some(t)).unwrap().story_id.unwrap();
+    assert_eq!(
+        story("Ferries to resume"),
+        story("Harbour reopens soon"),
+        "the republished copy joins the story"
+    );
+    assert_ne!(story("Budget"), story("Ferries to resume"), "a different report stays apart");
+    let (articles, first): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT articles, first_article_id FROM stories WHERE id = ?1",
+            [story("Ferries to resume")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(articles, 2);
+    assert_eq!(first, story("Ferries to resume"));
+    let copy_id = rows.iter().find(|r| r.title.as_deref() == Some("Harbour reopens soon")).unwrap().id;
+    assert_eq!(store.story_siblings(copy_id).unwrap().len(), 1);
+}

@@ -22,9 +22,14 @@ pub fn run(cfg: &Config, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     };
     let entities = store.article_entities(args.id)?;
     let quotes = store.article_quotes(args.id)?;
+    let siblings = store.story_siblings(args.id)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let v = serde_json::json!({ "article": article, "entities": entities, "quotes": quotes });
+        let siblings: Vec<_> = siblings
+            .iter()
+            .map(|(id, title, url)| serde_json::json!({"id": id, "title": title, "url": url}))
+            .collect();
+        let v = serde_json::json!({ "article": article, "entities": entities, "quotes": quotes, "story": siblings });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -57,6 +62,12 @@ pub fn run(cfg: &Config, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "\nQuotes:")?;
         for q in &quotes {
             writeln!(out, "  {}: “{}”", q.speaker.as_deref().unwrap_or("(unattributed)"), q.text)?;
+        }
+    }
+    if !siblings.is_empty() {
+        writeln!(out, "\nSame story ({}):", article.story_id.unwrap_or_default())?;
+        for (id, title, url) in &siblings {
+            writeln!(out, "  {id}  {}  {url}", title.as_deref().unwrap_or("(no title)"))?;
         }
     }
     out.flush()?;

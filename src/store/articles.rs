@@ -13,9 +13,6 @@ pub struct NewEntry {
     /// The article's identity: its canonical URL (or a feed-scoped id when it has no link).
     pub key: String,
     pub entry: Entry,
-    /// The finished article when no page fetch is needed; `None` stores it as pending, invisible
-    /// to readers until [`super::writer::WriteOp::ArticleReady`] completes it.
-    pub ready: Option<Finished>,
 }
 
 /// Everything known about an article once its page is processed.
@@ -25,6 +22,13 @@ pub struct Finished {
     pub enrichment: Option<Enrichment>,
     /// The page it was extracted from, kept for re-extraction.
     pub page: Option<PageBlob>,
+    /// Fingerprints of `article.text`.
+    pub fingerprints: Option<crate::dedup::Fingerprints>,
+    /// The story it belongs to (the id of the story's first article) and its score against the
+    /// article it matched (`None` when it starts the story).
+    pub story: Option<(i64, Option<f32>)>,
+    /// The outlet: registrable domain of the article's URL (stories count distinct outlets).
+    pub outlet: Option<String>,
 }
 
 /// An article stored but not yet visible: its page still has to be fetched and extracted.
@@ -81,6 +85,8 @@ pub struct ArticleRow {
     pub word_count: Option<i64>,
     pub summary: Option<String>,
     pub text: Option<String>,
+    /// The story (id of its first article) this article belongs to.
+    pub story_id: Option<i64>,
 }
 
 const ROW_COLUMNS: &str = "a.seq, a.id, a.url, a.link, \
@@ -88,7 +94,7 @@ const ROW_COLUMNS: &str = "a.seq, a.id, a.url, a.link, \
      WHERE af.article_id = a.id), \
     a.title, a.authors, a.published, a.fetched_at, a.committed_at, a.updated_at, a.revision, \
     a.content_source, a.canonical_url, a.site_name, a.language, a.image, a.description, a.word_count, \
-    a.summary, a.text";
+    a.summary, a.text, a.story_id";
 
 const ENTRY_COLUMNS: &str = "id, url, link, title, summary, feed_content, authors, published, updated, \
     (SELECT entry_id FROM article_feeds WHERE article_id = articles.id LIMIT 1)";
@@ -140,6 +146,7 @@ fn article_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleRow> {
         word_count: row.get(18)?,
         summary: row.get(19)?,
         text: row.get(20)?,
+        story_id: row.get(21)?,
     })
 }
 
@@ -223,6 +230,50 @@ impl Store {
             .collect()
     }
 
+    /// Story evidence of the articles first stored since `since`: `(article id, story id,
+    /// fingerprints)`, to rebuild the story index at start-up.
+    pub fn story_evidence_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64, crate::dedup::StoryEvidence)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.story_id, f.simhash, f.shingles, f.minhash FROM article_fingerprints f
+             JOIN articles a ON a.id = f.article_id
+             WHERE a.story_id IS NOT NULL AND a.fetched_at >= ?1 AND f.fp_version = ?2",
+        )?;
+        let rows = stmt.query_map(params![fmt_time(since), crate::dedup::FINGERPRINT_VERSION], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, story, simhash, shingles, minhash) = row?;
+            if let Some(minhash) = crate::dedup::MinHashSig::from_bytes(&minhash) {
+                out.push((
+                    id,
+                    story,
+                    crate::dedup::StoryEvidence { simhash: simhash as u64, minhash, shingles },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Other visible articles of an article's story: `(id, title, url)`.
+    pub fn story_siblings(&self, article_id: i64) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT b.id, b.title, b.url FROM articles a JOIN articles b ON b.story_id = a.story_id
+             WHERE a.id = ?1 AND b.id != a.id AND b.seq IS NOT NULL ORDER BY b.id",
+        )?;
+        let rows = stmt.query_map(params![article_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The highest seq assigned so far (0 when none).
     pub fn last_seq(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("SELECT value FROM counters WHERE name = 'seq'", [], |r| r.get(0))?)
@@ -245,8 +296,6 @@ fn next_seq(tx: &Connection) -> Result<i64, StoreError> {
 /// The outcome of storing one poll's entries.
 #[derive(Debug, Default)]
 pub struct Inserted {
-    /// Articles created visible (no page to fetch).
-    pub visible: usize,
     /// Articles created pending; their pages are to be fetched.
     pub pending: Vec<PendingArticle>,
     /// Entries that were already stored (maybe under another feed).
@@ -294,17 +343,11 @@ pub(super) fn insert_entries(
                     now_s,
                 ])?;
                 let id = tx.last_insert_rowid();
-                match &new.ready {
-                    Some(fin) => {
-                        complete_article(tx, id, fin, now)?;
-                        out.visible += 1;
-                    }
-                    None => out.pending.push(PendingArticle {
-                        article_id: id,
-                        key: new.key.clone(),
-                        entry: new.entry.clone(),
-                    }),
-                }
+                out.pending.push(PendingArticle {
+                    article_id: id,
+                    key: new.key.clone(),
+                    entry: new.entry.clone(),
+                });
                 id
             }
         };
@@ -404,6 +447,57 @@ fn write_content(tx: &Connection, article_id: i64, fin: &Finished) -> Result<(),
     }
     if let Some(p) = &fin.page {
         write_page(tx, article_id, p)?;
+    }
+    if let Some(fp) = &fin.fingerprints {
+        let score = fin.story.and_then(|(_, s)| s);
+        tx.prepare_cached(
+            "INSERT INTO article_fingerprints (article_id, fp_version, content_hash, simhash, shingles, minhash, story_score)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (article_id) DO UPDATE SET fp_version = excluded.fp_version,
+                 content_hash = excluded.content_hash, simhash = excluded.simhash,
+                 shingles = excluded.shingles, minhash = excluded.minhash",
+        )?
+        .execute(params![
+            article_id,
+            crate::dedup::FINGERPRINT_VERSION,
+            fp.content_hash as i64,
+            fp.simhash as i64,
+            fp.shingles,
+            fp.minhash.to_bytes(),
+            score
+        ])?;
+    }
+    if let Some((story_id, _)) = fin.story {
+        join_story(tx, article_id, story_id, fin.outlet.as_deref())?;
+    }
+    Ok(())
+}
+
+/// Puts an article in a story (creating the story row when it is the first) and refreshes the
+/// story's counts. An article keeps the story it was first given.
+fn join_story(
+    tx: &Connection,
+    article_id: i64,
+    story_id: i64,
+    outlet: Option<&str>,
+) -> Result<(), StoreError> {
+    let now = fmt_time(Utc::now());
+    tx.prepare_cached(
+        "INSERT INTO stories (id, first_article_id, first_seen, last_seen) VALUES (?1, ?1, ?2, ?2)
+         ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![story_id, now])?;
+    let changed = tx
+        .prepare_cached("UPDATE articles SET story_id = ?2, outlet = ?3 WHERE id = ?1 AND story_id IS NULL")?
+        .execute(params![article_id, story_id, outlet])?;
+    if changed > 0 {
+        tx.prepare_cached(
+            "UPDATE stories SET last_seen = max(last_seen, ?2),
+                 articles = (SELECT count(*) FROM articles WHERE story_id = ?1),
+                 outlets = (SELECT count(DISTINCT outlet) FROM articles WHERE story_id = ?1)
+             WHERE id = ?1",
+        )?
+        .execute(params![story_id, now])?;
     }
     Ok(())
 }

@@ -95,7 +95,8 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     "#,
-    // 2: enrichment (entities, their roles in articles, quotes), stored pages for re-extraction.
+    // 2: enrichment (entities, their roles in articles, quotes), stored pages for re-extraction,
+    //    content fingerprints and stories, guid trust per feed.
     r#"
     CREATE TABLE entities (
         id   INTEGER PRIMARY KEY,
@@ -138,6 +139,34 @@ pub const MIGRATIONS: &[&str] = &[
         body         BLOB NOT NULL
     );
     CREATE INDEX pages_fetched_at ON pages (fetched_at);
+
+    CREATE TABLE stories (
+        id               INTEGER PRIMARY KEY,
+        first_article_id INTEGER NOT NULL,
+        first_seen       TEXT NOT NULL,
+        last_seen        TEXT NOT NULL,
+        articles         INTEGER NOT NULL DEFAULT 0,
+        outlets          INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX stories_last_seen ON stories (last_seen);
+
+    CREATE TABLE article_fingerprints (
+        article_id   INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        fp_version   INTEGER NOT NULL,
+        content_hash INTEGER NOT NULL,
+        simhash      INTEGER NOT NULL,
+        shingles     INTEGER NOT NULL,
+        minhash      BLOB NOT NULL,
+        story_score  REAL
+    );
+    CREATE INDEX article_fingerprints_content ON article_fingerprints (content_hash);
+
+    ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES stories (id);
+    ALTER TABLE articles ADD COLUMN outlet TEXT;
+    CREATE INDEX articles_story ON articles (story_id);
+
+    ALTER TABLE feeds ADD COLUMN guid_trust TEXT NOT NULL DEFAULT 'trusted'
+        CHECK (guid_trust IN ('trusted', 'unstable', 'reused'));
     "#,
 ];
 

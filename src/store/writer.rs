@@ -28,9 +28,7 @@ const RETRIES_AT_SHUTDOWN: u32 = 20;
 /// What a poll stored.
 #[derive(Debug, Default)]
 pub struct PollStored {
-    /// New articles made visible at once (no page to fetch).
-    pub visible: usize,
-    /// New articles whose page is to be fetched.
+    /// New articles, stored pending: their page is to be processed.
     pub pending: Vec<PendingArticle>,
     /// Entries already stored.
     pub known: usize,
@@ -258,11 +256,7 @@ fn reply_all(batch: Vec<WriteOp>, outcomes: Vec<Outcome>) {
         // A caller that stopped waiting (shutdown) is not an error.
         match (op, outcome) {
             (WriteOp::FeedPolled { reply, .. }, Outcome::Polled(r)) => {
-                let _ = reply.send(r.map(|i| PollStored {
-                    visible: i.visible,
-                    pending: i.pending,
-                    known: i.known,
-                }));
+                let _ = reply.send(r.map(|i| PollStored { pending: i.pending, known: i.known }));
             }
             (
                 WriteOp::ArticleReady { reply, .. } | WriteOp::ArticleRevised { reply, .. },
