@@ -221,7 +221,6 @@ fn is_junk_tag(tag: Tag) -> bool {
             | Tag::Select
             | Tag::Button
             | Tag::Input
-            | Tag::Form
             | Tag::Nav
             | Tag::Footer
             | Tag::Aside
@@ -276,6 +275,17 @@ fn is_junk_role(dom: &Dom, id: u32) -> bool {
 fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
     let n = dom.nodes.len();
     let mut drop = vec![false; n];
+    // schema.org's articleBody and its ancestors are never dropped for their class names.
+    let mut protect = vec![false; n];
+    for i in 1..n as u32 {
+        if dom.attr(i, "itemprop").is_some_and(|v| v.contains("articleBody")) {
+            let mut cur = i;
+            while cur != NONE && !protect[cur as usize] {
+                protect[cur as usize] = true;
+                cur = dom.parent(cur);
+            }
+        }
+    }
     for i in 1..n {
         let node = &dom.nodes[i];
         let p = node.parent as usize;
@@ -295,7 +305,7 @@ fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
             continue;
         }
         if mode.strip_unlikely && !matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main | Tag::A) {
-            if dom.attr(id, "itemprop").is_some_and(|v| v.contains("articleBody")) {
+            if protect[i] {
                 continue;
             }
             let cls = dom.attr(id, "class").unwrap_or("");
