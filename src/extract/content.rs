@@ -22,6 +22,8 @@ pub struct Stat {
     /// Of which inside links.
     pub link: u32,
     pub commas: u32,
+    /// Text in paragraphs that read like prose (long enough, few links).
+    pub good: u32,
     /// Descendant counts.
     pub paras: u16,
     pub imgs: u16,
@@ -54,21 +56,20 @@ pub struct Selection {
 
 /// Knobs that the retry loosens.
 #[derive(Debug, Clone, Copy)]
-pub struct Mode {
+pub(crate) struct Mode {
     /// Drop elements whose class/id names boilerplate.
     pub strip_unlikely: bool,
     /// Apply the conditional clean-up inside the article.
     pub clean_conditionally: bool,
 }
 
-const STRICT: Mode = Mode { strip_unlikely: true, clean_conditionally: true };
+pub(crate) const STRICT: Mode = Mode { strip_unlikely: true, clean_conditionally: true };
 
 /// Words in class/id values that mark boilerplate containers (matched inside the value).
 const NEGATIVE_PARTS: &[&str] = &[
     "comment",
     "share",
     "sharing",
-    "social",
     "related",
     "recommend",
     "newsletter",
@@ -128,8 +129,6 @@ const NEGATIVE_PARTS: &[&str] = &[
     "donate",
     "caption",
     "credit",
-    "breaking-news",
-    "hidden",
     "nocontent",
     "more-from",
     "also-read",
@@ -143,7 +142,7 @@ const NEGATIVE_PARTS: &[&str] = &[
 const NEGATIVE_WORDS: &[&str] = &[
     "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "print", "meta", "skip", "more", "share", "aside",
     "links", "topics", "keywords", "header", "masthead", "tools", "utility", "icons", "dialog", "overlay",
-    "hide", "bio", "promo", "cta", "subnav", "teaser", "teasers", "card",
+    "hide", "hidden", "bio", "promo", "cta", "subnav", "teaser", "teasers", "card",
 ];
 
 /// Class/id words that mark the article container.
@@ -304,7 +303,10 @@ fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
             drop[i] = true;
             continue;
         }
-        if mode.strip_unlikely && !matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main | Tag::A) {
+        // Quotes and embedded posts keep their class names (twitter-tweet, instagram-media).
+        if mode.strip_unlikely
+            && !matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main | Tag::A | Tag::Blockquote)
+        {
             if protect[i] {
                 continue;
             }
@@ -374,6 +376,14 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
             }
             Kind::Document => {}
         }
+        if let Kind::Element { tag, .. } = &node.kind {
+            if (is_paragraph_tag(*tag, &s) || (matches!(tag, Tag::Li | Tag::Dd) && !s.block_child))
+                && s.text >= 25
+                && s.link_density() < 0.3
+            {
+                s.good = s.text;
+            }
+        }
         st[i] = s;
         let p = node.parent as usize;
         if p < n {
@@ -381,6 +391,7 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
             ps.text += s.text;
             ps.link += s.link;
             ps.commas += s.commas;
+            ps.good += s.good;
             ps.paras = ps.paras.saturating_add(s.paras);
             ps.imgs = ps.imgs.saturating_add(s.imgs);
             ps.lis = ps.lis.saturating_add(s.lis);
@@ -393,11 +404,14 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
 
 /// Is this node a paragraph for scoring purposes?
 fn is_paragraph(dom: &Dom, id: u32, st: &Stat) -> bool {
-    match dom.tag(id) {
-        Some(Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote) => {
-            !st.block_child || dom.tag(id) == Some(Tag::Blockquote)
-        }
-        Some(Tag::Div | Tag::Section | Tag::Span | Tag::Font | Tag::Center) => !st.block_child,
+    dom.tag(id).is_some_and(|t| is_paragraph_tag(t, st))
+}
+
+fn is_paragraph_tag(tag: Tag, st: &Stat) -> bool {
+    match tag {
+        Tag::Blockquote => true,
+        Tag::P | Tag::Pre | Tag::Td => !st.block_child,
+        Tag::Div | Tag::Section | Tag::Span | Tag::Font | Tag::Center => !st.block_child,
         _ => false,
     }
 }
@@ -429,7 +443,7 @@ pub fn select(dom: &Dom, evidence: &[String]) -> Selection {
     }
 }
 
-fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
+pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
     let n = dom.nodes.len();
     let mut drop = mark_drop(dom, mode);
     let stats = gather(dom, &drop);
@@ -493,16 +507,20 @@ fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
         return Selection { roots: vec![root], drop, stats };
     }
 
-    // Climb while the parent holds much the same content (the article is split in sub-blocks).
+    // Climb while the parent adds mostly prose: an article split into several sections (around
+    // figures, pull quotes, ads) has its parts as cousins of the best-scored one.
     let mut top = best;
-    loop {
+    let mut steps = 0;
+    while steps < 8 {
+        steps += 1;
         let p = dom.parent(top);
         if p == NONE || p == 0 || matches!(dom.tag(p), Some(Tag::Body | Tag::Html)) {
             break;
         }
-        let pt = stats[p as usize].text as f32;
-        let t = stats[top as usize].text as f32;
-        if scored[p as usize] && score[p as usize] >= best_score * 0.9 && t < pt {
+        let (ps, ts) = (&stats[p as usize], &stats[top as usize]);
+        let extra_good = ps.good.saturating_sub(ts.good) as f32;
+        let extra_text = ps.text.saturating_sub(ts.text) as f32;
+        if extra_text == 0.0 || (extra_good >= 0.6 * extra_text && extra_good >= 0.1 * ts.good as f32) {
             top = p;
             continue;
         }
@@ -553,6 +571,7 @@ fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
         for &r in &roots {
             clean_conditionally(dom, r, &stats, &score, &scored, &mut drop);
         }
+        trim_trailer(dom, &roots, &stats, &mut drop);
     }
     Selection { roots, drop, stats }
 }
@@ -576,6 +595,15 @@ fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored:
         }
         let id = i as u32;
         let Some(tag) = dom.tag(id) else { continue };
+        // A paragraph that is nothing but a link is a teaser ("Read more: ...", related lists).
+        if matches!(tag, Tag::P | Tag::Li | Tag::H2 | Tag::H3 | Tag::H4)
+            && st[i].text > 0
+            && st[i].link_density() > 0.8
+            && !in_quote(dom, id)
+        {
+            drop[i] = true;
+            continue;
+        }
         if !matches!(
             tag,
             Tag::Div
@@ -621,6 +649,102 @@ fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored:
         if remove {
             drop[i] = true;
         }
+    }
+}
+
+fn in_quote(dom: &Dom, id: u32) -> bool {
+    let mut cur = dom.parent(id);
+    let mut steps = 0;
+    while cur != NONE && steps < 6 {
+        if dom.tag(cur) == Some(Tag::Blockquote) {
+            return true;
+        }
+        cur = dom.parent(cur);
+        steps += 1;
+    }
+    false
+}
+
+/// Phrases of the notes that trail articles: newsletter boxes, contact lines, share prompts.
+const TRAILER_PHRASES: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "follow us",
+    "follow him",
+    "follow her",
+    "follow me",
+    "may be reached",
+    "can be reached",
+    "contact the author",
+    "all rights reserved",
+    "copyright",
+    "click here",
+    "read more",
+    "related:",
+    "more:",
+    "have a tip",
+    "tips@",
+    "@twitter",
+    "on twitter",
+    "on facebook",
+    "on instagram",
+    "share this",
+    "you may also like",
+    "recommended for you",
+    "you might also like",
+    "more from",
+    "see also",
+    "read next",
+];
+
+/// Drops short boilerplate blocks at the end of the article (newsletter prompts, contact lines,
+/// "you may also like" headings), stopping at the first block that reads like prose.
+fn trim_trailer(dom: &Dom, roots: &[u32], st: &[Stat], drop: &mut [bool]) {
+    // Leaf blocks in document order.
+    let mut blocks: Vec<u32> = Vec::new();
+    for &r in roots {
+        let end = dom.subtree_end(r);
+        let mut i = r;
+        while i < end {
+            let idx = i as usize;
+            if drop.get(idx).copied().unwrap_or(true) {
+                i = dom.subtree_end(i).max(i + 1);
+                continue;
+            }
+            if let Some(tag) = dom.tag(i) {
+                let s = &st[idx];
+                if s.text > 0 && (tag.is_heading() || (tag.is_block() && !s.block_child)) {
+                    blocks.push(i);
+                    i = dom.subtree_end(i).max(i + 1);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+    for &b in blocks.iter().rev().take(6) {
+        let s = &st[b as usize];
+        if s.text >= 300 {
+            break;
+        }
+        let mut t = String::new();
+        for n in b..dom.subtree_end(b) {
+            if let Some(raw) = dom.raw_text(n) {
+                t.push_str(raw);
+                t.push(' ');
+            }
+        }
+        let t = t.to_lowercase();
+        let trimmed = t.trim_end();
+        let sentence = trimmed.ends_with(['.', '!', '?', '"', '”', '’', ')']) && !trimmed.ends_with("...");
+        let boiler = TRAILER_PHRASES.iter().any(|p| t.contains(p))
+            || s.link_density() > 0.5
+            || (s.text < 60 && !sentence);
+        if !boiler {
+            break;
+        }
+        drop[b as usize] = true;
     }
 }
 
