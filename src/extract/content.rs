@@ -24,6 +24,8 @@ pub struct Stat {
     pub commas: u32,
     /// Text in paragraphs that read like prose (long enough, few links).
     pub good: u32,
+    /// Text inside block quotes (quotations and embedded posts).
+    pub quote: u32,
     /// Descendant counts.
     pub paras: u16,
     pub imgs: u16,
@@ -383,6 +385,9 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
             {
                 s.good = s.text;
             }
+            if *tag == Tag::Blockquote {
+                s.quote = s.text;
+            }
         }
         st[i] = s;
         let p = node.parent as usize;
@@ -392,6 +397,7 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
             ps.link += s.link;
             ps.commas += s.commas;
             ps.good += s.good;
+            ps.quote += s.quote;
             ps.paras = ps.paras.saturating_add(s.paras);
             ps.imgs = ps.imgs.saturating_add(s.imgs);
             ps.lis = ps.lis.saturating_add(s.lis);
@@ -625,7 +631,8 @@ fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored:
             drop[i] = true;
             continue;
         }
-        if s.commas >= 10 {
+        // Quotations and embedded posts are part of the story, links and all.
+        if s.commas >= 10 || (s.quote > 0 && s.quote * 5 >= s.text * 4) {
             continue;
         }
         let is_list = matches!(tag, Tag::Ul | Tag::Ol | Tag::Dl);
