@@ -242,25 +242,31 @@ fn normalise_lang(l: &str) -> Option<String> {
         .then_some(primary)
 }
 
+const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "];
+
 /// Removes a " | Site name" (or " - Site", " — Site", " :: Site") suffix or prefix.
 pub fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
     let title = title.trim();
     // The visible headline is the best evidence of where the title ends.
     if let Some(h) = h1 {
-        if h.len() >= 10 && title.len() > h.len() && title.starts_with(h) {
-            return h.to_string();
+        if let Some(rest) = title.strip_prefix(h) {
+            if !h.is_empty() && SEPS.iter().any(|sep| rest.starts_with(sep)) {
+                return h.to_string();
+            }
         }
     }
-    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "];
     for sep in SEPS {
         if let Some(pos) = title.rfind(sep) {
             let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
             let tail_is_site = site.is_some_and(|s| same_name(tail, s));
-            let short_tail = tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3;
-            if tail_is_site
-                || (short_tail && *sep != " - ")
-                || (short_tail && site.is_none_or(|s| same_name(tail, s)))
-            {
+            let words = tail.split_whitespace().count();
+            let short_tail = words <= 4 && head.split_whitespace().count() >= 2;
+            // " - " also joins clauses of headlines: without the site's name, only a tail that
+            // looks like a name (every word capitalised) is taken for one.
+            let looks_like_name = tail.split_whitespace().all(|w| !w.starts_with(|c: char| c.is_lowercase()));
+            let strip = tail_is_site
+                || (short_tail && (*sep == " | " || (site.is_none() && (*sep != " - " || looks_like_name))));
+            if strip {
                 return strip_site_suffix(head, site, None);
             }
         }

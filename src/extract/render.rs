@@ -37,6 +37,8 @@ struct Writer<'u> {
     implicit_p: bool,
     base: Option<&'u Url>,
     pre: usize,
+    /// A list item started: write "- " before its first word.
+    bullet: bool,
 }
 
 impl Writer<'_> {
@@ -69,6 +71,10 @@ impl Writer<'_> {
             }
             self.flush_gap();
             self.ensure_text_block();
+            if self.bullet {
+                self.text.push_str("- ");
+                self.bullet = false;
+            }
             self.text.push_str(w);
             escape_into(&mut self.html, w);
         }
@@ -94,6 +100,14 @@ impl Writer<'_> {
             Gap::Para => self.text.push_str("\n\n"),
         }
         self.gap = Gap::None;
+    }
+
+    /// Writes a pending space now (before an inline tag opens); line and paragraph breaks stay
+    /// pending until the next word, so an empty inline element cannot double them.
+    fn flush_space(&mut self) {
+        if self.gap == Gap::Space {
+            self.flush_gap();
+        }
     }
 
     fn ensure_text_block(&mut self) {
@@ -177,6 +191,7 @@ pub fn render(dom: &Dom, roots: &[u32], drop: &[bool], base: Option<&Url>) -> Re
         implicit_p: false,
         base,
         pre: 0,
+        bullet: false,
     };
     // Explicit stack of (node, leaving?) so deep trees cannot overflow the call stack.
     let mut stack: Vec<(u32, bool)> = Vec::new();
@@ -276,14 +291,14 @@ fn enter(w: &mut Writer, dom: &Dom, id: u32, tag: Tag) {
     }
     if tag == Tag::A {
         let Some(href) = dom.attr(id, "href").and_then(|h| absolute(w.base, h)) else { return };
-        w.flush_gap();
+        w.flush_space();
         w.ensure_text_block();
         w.html.push_str("<a href=\"");
         escape_into(&mut w.html, &href);
         w.html.push_str("\">");
     } else {
         if inline {
-            w.flush_gap();
+            w.flush_space();
             w.ensure_text_block();
         }
         w.html.push('<');
@@ -295,12 +310,14 @@ fn enter(w: &mut Writer, dom: &Dom, id: u32, tag: Tag) {
         w.text_blocks += 1;
     }
     if tag == Tag::Li {
-        w.flush_gap();
-        w.text.push_str("- ");
+        w.bullet = true;
     }
 }
 
 fn leave(w: &mut Writer, id: u32, tag: Tag) {
+    if tag == Tag::Li {
+        w.bullet = false;
+    }
     if tag == Tag::Pre {
         w.pre = w.pre.saturating_sub(1);
     }
