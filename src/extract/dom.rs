@@ -393,19 +393,11 @@ impl<'a> Builder<'a> {
                 self.close(Tag::Tr, &[Tag::Table]);
             }
             Tag::Td | Tag::Th => self.close_cells(),
-            Tag::Option => {
-                if self.stack.last().map(|s| s.1) == Some(Tag::Option) {
-                    self.pop();
-                }
-            }
+            Tag::Option if self.stack.last().map(|s| s.1) == Some(Tag::Option) => self.pop(),
             Tag::A if self.open_a > 0 => {
                 self.close(Tag::A, &[]);
             }
-            tag if tag.is_heading() => {
-                if self.stack.last().is_some_and(|s| s.1.is_heading()) {
-                    self.pop();
-                }
-            }
+            tag if tag.is_heading() && self.stack.last().is_some_and(|s| s.1.is_heading()) => self.pop(),
             _ => {}
         }
         let id = self.append(Kind::Element { tag, attrs });

@@ -78,9 +78,8 @@ impl Writer<'_> {
             self.text.push_str(w);
             escape_into(&mut self.html, w);
         }
-        if ends_space && !first {
-            self.gap(Gap::Space);
-        } else if first && (starts_space || ends_space) {
+        // Trailing space after words, or a whitespace-only text: a space is pending.
+        if ends_space || (first && starts_space) {
             self.gap(Gap::Space);
         }
     }
