@@ -730,19 +730,29 @@ fn trim_trailer(dom: &Dom, roots: &[u32], st: &[Stat], drop: &mut [bool]) {
             i += 1;
         }
     }
+    // Leading: the headline, bylines and date lines that sit above the first paragraph.
+    for &b in blocks.iter().take(4) {
+        let s = &st[b as usize];
+        if s.text >= 150 {
+            break;
+        }
+        let t = block_text(dom, b);
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let byline = words.first().is_some_and(|w| *w == "by") && words.len() <= 12;
+        let dated =
+            s.text < 100 && t.chars().any(|c| c.is_ascii_digit()) && DATE_WORDS.iter().any(|w| t.contains(w));
+        if dom.tag(b) == Some(Tag::H1) || byline || dated || s.link_density() > 0.5 {
+            drop[b as usize] = true;
+        } else {
+            break;
+        }
+    }
     for &b in blocks.iter().rev().take(6) {
         let s = &st[b as usize];
         if s.text >= 300 {
             break;
         }
-        let mut t = String::new();
-        for n in b..dom.subtree_end(b) {
-            if let Some(raw) = dom.raw_text(n) {
-                t.push_str(raw);
-                t.push(' ');
-            }
-        }
-        let t = t.to_lowercase();
+        let t = block_text(dom, b);
         let trimmed = t.trim_end();
         let sentence = trimmed.ends_with(['.', '!', '?', '"', '”', '’', ')']) && !trimmed.ends_with("...");
         let boiler = TRAILER_PHRASES.iter().any(|p| t.contains(p))
@@ -753,6 +763,40 @@ fn trim_trailer(dom: &Dom, roots: &[u32], st: &[Stat], drop: &mut [bool]) {
         }
         drop[b as usize] = true;
     }
+}
+
+/// Words of date lines ("Updated: Sat 8:31 PM, Feb 17, 2018").
+const DATE_WORDS: &[&str] = &[
+    "updated",
+    "posted",
+    "published",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    " am",
+    " pm",
+    ":",
+];
+
+/// Lower-cased text of a block.
+fn block_text(dom: &Dom, b: u32) -> String {
+    let mut t = String::new();
+    for n in b..dom.subtree_end(b) {
+        if let Some(raw) = dom.raw_text(n) {
+            t.push_str(raw);
+            t.push(' ');
+        }
+    }
+    t.to_lowercase()
 }
 
 fn has_heading_only(dom: &Dom, id: u32) -> bool {

@@ -325,3 +325,13 @@ fn debug_page() {
         cur = dom.parent(cur);
     }
 }
+
+#[test]
+fn headline_byline_and_date_lines_above_the_text_are_dropped() {
+    let body = format!(
+        "<article><h1>Council passes budget</h1><p>By Ann Writer</p><p>Updated: Sat 8:31 PM, Feb 17, 2018</p>{}</article>",
+        article_of(&["alpha", "beta", "gamma"])
+    );
+    let a = extract(&page("", &body));
+    assert!(a.text.starts_with("The council met"), "{}", a.text);
+}
