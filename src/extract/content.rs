@@ -32,6 +32,7 @@ pub struct Stat {
     pub lis: u16,
     pub inputs: u16,
     pub embeds: u16,
+    pub figures: u16,
     /// The node has a block-level element child.
     pub block_child: bool,
 }
@@ -361,6 +362,7 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
                     Tag::A => s.link = s.text,
                     Tag::P => s.paras = s.paras.saturating_add(1),
                     Tag::Img => s.imgs = s.imgs.saturating_add(1),
+                    Tag::Figure => s.figures = s.figures.saturating_add(1),
                     Tag::Li => s.lis = s.lis.saturating_add(1),
                     Tag::Input | Tag::Select | Tag::Textarea | Tag::Button => {
                         s.inputs = s.inputs.saturating_add(1)
@@ -403,6 +405,7 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
             ps.lis = ps.lis.saturating_add(s.lis);
             ps.inputs = ps.inputs.saturating_add(s.inputs);
             ps.embeds = ps.embeds.saturating_add(s.embeds);
+            ps.figures = ps.figures.saturating_add(s.figures);
         }
     }
     st
@@ -640,7 +643,7 @@ fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored:
         let paras = s.paras as f32;
         let imgs = s.imgs as f32;
         let lis = s.lis as f32 - if is_list { 100.0 } else { 0.0 };
-        let has_figure = (i as u32..dom.subtree_end(id)).any(|t| dom.tag(t) == Some(Tag::Figure));
+        let has_figure = s.figures > 0;
         let remove = (imgs > 1.0 && paras / imgs < 0.5 && !has_figure)
             || (!is_list && lis > paras)
             || (s.inputs as f32 > (paras / 3.0).floor())

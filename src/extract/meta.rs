@@ -72,6 +72,8 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
     let mut h1 = None;
     let mut time_el = None;
     let mut byline = Vec::new();
+    // Byline candidates looked at (bounded: nested author boxes must not make this quadratic).
+    let mut byline_tries = 0;
     for i in 0..dom.nodes.len() as u32 {
         let Some(tag) = dom.tag(i) else { continue };
         match tag {
@@ -131,7 +133,8 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
                     c.contains("byline")
                         || c.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| w == "author")
                 });
-            if is_author {
+            if is_author && byline_tries < 16 {
+                byline_tries += 1;
                 let t = clean(&subtree_text(dom, i, 200));
                 let t = strip_by(&t);
                 if !t.is_empty() && t.len() < 80 && !byline.contains(&t) {

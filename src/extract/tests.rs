@@ -253,6 +253,9 @@ fn hostile_shapes_are_fast_and_safe() {
         format!("<script type=application/ld+json>{}</script>", "[".repeat(100_000)),
         "<".repeat(200_000) + &"<!--".repeat(1000),
         format!("<div class=\"{}\">x</div>", "a".repeat(1_000_000)),
+        "<div class=author>".repeat(50_000),
+        "<div class=story><figure>".repeat(30_000) + &para("x").repeat(1000),
+        "<header><h1>".repeat(30_000),
     ];
     for html in cases {
         let start = Instant::now();
