@@ -806,14 +806,23 @@ fn has_heading_only(dom: &Dom, id: u32) -> bool {
     dom.children(id).any(|c| dom.tag(c).is_some_and(|t| t.is_heading()))
 }
 
-/// Keys (lower-cased 4-word windows) of an evidence text; at most 400.
+/// Keys (lower-cased 4-word windows, every other one) of an evidence text; at most 400.
 pub fn shingle_keys(text: &str) -> Vec<String> {
+    keys_of(text, 2, 400)
+}
+
+/// Every 4-word window of a text, sorted (for membership tests against [`shingle_keys`]).
+pub fn shingle_keys_all(text: &str) -> Vec<String> {
+    keys_of(text, 1, 200_000)
+}
+
+fn keys_of(text: &str, step: usize, max: usize) -> Vec<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| w.to_lowercase())
         .collect();
-    let mut keys: Vec<String> = words.windows(4).step_by(2).take(400).map(|w| w.join(" ")).collect();
+    let mut keys: Vec<String> = words.windows(4).step_by(step).take(max).map(|w| w.join(" ")).collect();
     keys.sort();
     keys.dedup();
     keys

@@ -57,6 +57,15 @@ pub fn extract_article(html: &[u8], url: Option<&Url>, evidence: Option<&Entry>)
     let base = page.base.as_ref().or(url);
     let out = render::render(&dom, &sel.roots, &sel.drop, base);
     let title = page.title.or_else(|| evidence.and_then(|e| e.title.clone()));
+    let mut out = out;
+    // Safety net: the page's own JSON-LD articleBody is the article by the publisher's word. When
+    // the extracted block shares little with it, the scoring went wrong: use the JSON-LD text.
+    if let Some(body) = &page.ld_body {
+        if text::word_count(body) >= 80 && overlap(body, &out.text) < 0.3 {
+            out = render::Rendered { text: paragraphs_of_plain(body), html: String::new() };
+            out.html = html_of_plain(&out.text);
+        }
+    }
     let text = strip_leading_title(out.text, title.as_deref());
     Article {
         title,
@@ -73,6 +82,34 @@ pub fn extract_article(html: &[u8], url: Option<&Url>, evidence: Option<&Entry>)
         html: out.html,
         source: ContentSource::Page,
     }
+}
+
+/// Share of `reference`'s 4-word windows found in `text` (0 when the reference is empty).
+fn overlap(reference: &str, text: &str) -> f32 {
+    let keys = content::shingle_keys(reference);
+    if keys.is_empty() {
+        return 0.0;
+    }
+    let have = content::shingle_keys_all(text);
+    let hits = keys.iter().filter(|k| have.binary_search(k).is_ok()).count();
+    hits as f32 / keys.len() as f32
+}
+
+/// Plain text (a JSON-LD body) with its line breaks made paragraph breaks.
+fn paragraphs_of_plain(s: &str) -> String {
+    let paras: Vec<String> = s.split('\n').map(text::clean).filter(|p| !p.is_empty()).collect();
+    paras.join("\n\n")
+}
+
+/// Paragraph text as HTML paragraphs.
+fn html_of_plain(s: &str) -> String {
+    let mut html = String::new();
+    for p in s.split("\n\n") {
+        html.push_str("<p>");
+        text::escape_into(&mut html, p);
+        html.push_str("</p>");
+    }
+    html
 }
 
 /// Drops a first paragraph that repeats the title (the headline is metadata, not body).

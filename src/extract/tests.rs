@@ -338,3 +338,16 @@ fn headline_byline_and_date_lines_above_the_text_are_dropped() {
     let a = extract(&page("", &body));
     assert!(a.text.starts_with("The council met"), "{}", a.text);
 }
+
+#[test]
+fn json_ld_article_body_rescues_a_wrong_pick() {
+    let story = "The harbour reopened on Monday after three weeks of repairs to the sea wall, and fishermen said the catch was good. ".repeat(12);
+    let head = format!(
+        r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Harbour","articleBody":"{story}"}}</script>"#
+    );
+    // The page renders the story with script only; the visible prose is an unrelated promo block.
+    let body = "<div class=x>".to_string() + &article_of(&["alpha", "beta", "gamma", "delta"]) + "</div>";
+    let a = extract(&page(&head, &body));
+    assert!(a.text.contains("harbour reopened"), "{}", a.text);
+    assert!(a.html.starts_with("<p>The harbour"), "{}", a.html);
+}
