@@ -375,6 +375,25 @@ impl<'a> Builder<'a> {
             }
             _ => {}
         }
+        // Body content while the head is still open ends the head (a missing </head><body>).
+        if self.stack.last().is_some_and(|s| s.1 == Tag::Head)
+            && !matches!(
+                tag,
+                Tag::Meta
+                    | Tag::Link
+                    | Tag::Title
+                    | Tag::Script
+                    | Tag::Style
+                    | Tag::Base
+                    | Tag::Noscript
+                    | Tag::Template
+                    | Tag::Head
+                    | Tag::Body
+                    | Tag::Other
+            )
+        {
+            self.pop();
+        }
         if self.open_p > 0 && tag.closes_p() {
             self.close(Tag::P, P_SCOPE);
         }
@@ -692,6 +711,11 @@ mod tests {
             "<script>if (a<b) '</p>'</script>xy"
         );
         assert_eq!(tree("<STYLE>p{}</style ><b>t</B>"), "<style>p{}</style><b>t</b>");
+    }
+
+    #[test]
+    fn missing_body_tag_ends_the_head() {
+        assert_eq!(tree("<head><title>t</title><div>x</div>"), "<head><title>t</title></head><div>x</div>");
     }
 
     #[test]
