@@ -203,13 +203,17 @@ pub fn is_blocked(article: &Article) -> bool {
 }
 
 /// Chooses between the page's article and the feed's: the page, unless it is missing, blocked,
-/// or yields less text than the feed already had (full-text feeds, paywalls). When the feed wins,
+/// yields less text than the feed already had (full-text feeds, paywalls), or shares little of
+/// a full-text feed's words (the extraction found some other block). When the feed wins,
 /// the page's metadata still fills the fields the feed lacks. `source` records the choice.
 pub fn choose_article(page: Option<Article>, entry: &Entry) -> Article {
     let feed = article_from_entry(entry);
     let Some(page) = page else { return feed };
     let poorer = feed.word_count > 0 && (page.word_count as f64) < feed.word_count as f64 * 0.8;
-    if !is_blocked(&page) && !poorer {
+    // A full-text feed tells what the article says: a page text that shares little of it is
+    // some other block of the page (or another page), not a richer version of the article.
+    let elsewhere = feed.word_count >= 150 && overlap(&feed.text, &page.text) < 0.3;
+    if !is_blocked(&page) && !poorer && !elsewhere {
         let mut page = page;
         page.source = ContentSource::Page;
         if page.title.is_none() {

@@ -55,6 +55,17 @@ fn structure_headings_lists_quotes() {
 }
 
 #[test]
+fn captions_of_media_are_dropped() {
+    let body = format!(
+        "<article>{}<figure><img src=/a.jpg><figcaption>A file photo of an unrelated bridge at dusk.</figcaption></figure>{}</article>",
+        article_of(&["alpha", "beta"]),
+        article_of(&["gamma"])
+    );
+    let a = extract(&page("", &body));
+    assert!(a.text.contains("gamma") && !a.text.contains("bridge"), "{}", a.text);
+}
+
+#[test]
 fn related_articles_box_is_dropped() {
     let body = format!(
         "<article>{}<div class=\"related-articles\"><h3>Related</h3><ul><li><a href=/x>Other story one</a></li>\
@@ -234,6 +245,14 @@ fn choose_article_prefers_the_richer_source() {
     let chosen = choose_article(Some(full_page), &summary_feed);
     assert_eq!(chosen.source, ContentSource::Page);
     assert!(chosen.text.contains("council"));
+
+    let full_feed = entry_with(
+        &"<p>The harbour reopened on Monday after three weeks of repairs, officials said today.</p>"
+            .repeat(12),
+    );
+    let other_block = extract(&page("", &article_of(&["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"])));
+    assert!(other_block.word_count > full_feed.content.as_deref().map_or(0, text::word_count));
+    assert_eq!(choose_article(Some(other_block), &full_feed).source, ContentSource::Feed);
 
     let blocked =
         extract(&page("", "<p>Access denied. Please enable JavaScript and cookies to continue.</p>"));
