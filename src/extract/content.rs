@@ -436,20 +436,52 @@ fn tag_base(tag: Tag) -> f32 {
 }
 
 /// Finds the article: returns what to render.
+/// Below this many characters of kept text, the selection is retried with looser rules (short
+/// news items run to ~300 characters, so this only catches near-empty results).
+const MIN_KEPT: u32 = 250;
+
 pub fn select(dom: &Dom, evidence: &[String]) -> Selection {
-    let sel = select_with(dom, evidence, STRICT);
-    let kept: u32 = sel.roots.iter().map(|&r| sel.stats.get(r as usize).map_or(0, |s| s.text)).sum();
-    if kept >= 500 {
-        return sel;
+    let mut best = select_with(dom, evidence, STRICT);
+    let mut kept = kept_text(dom, &best);
+    // Too little: class names or the clean-up may have misled us. Retry looser, and keep a
+    // looser result only when it holds clearly more text.
+    for mode in [
+        Mode { strip_unlikely: false, clean_conditionally: true },
+        Mode { strip_unlikely: false, clean_conditionally: false },
+    ] {
+        if kept >= MIN_KEPT {
+            break;
+        }
+        let other = select_with(dom, evidence, mode);
+        let k = kept_text(dom, &other);
+        if k > kept * 2 {
+            best = other;
+            kept = k;
+        }
     }
-    // Too little: class names may have misled us. Retry without them and keep the larger result.
-    let loose = select_with(dom, evidence, Mode { strip_unlikely: false, clean_conditionally: true });
-    let kept2: u32 = loose.roots.iter().map(|&r| loose.stats.get(r as usize).map_or(0, |s| s.text)).sum();
-    if kept2 > kept * 2 {
-        loose
-    } else {
-        sel
+    best
+}
+
+/// Non-space characters of text that the selection will render.
+fn kept_text(dom: &Dom, sel: &Selection) -> u32 {
+    let mut total = 0u32;
+    for &r in &sel.roots {
+        let end = dom.subtree_end(r);
+        let mut i = r;
+        while i < end {
+            if sel.drop.get(i as usize).copied().unwrap_or(true) {
+                i = dom.subtree_end(i).max(i + 1);
+                continue;
+            }
+            if let Some(raw) = dom.raw_text(i) {
+                if !matches!(dom.tag(dom.parent(i)), Some(Tag::Script | Tag::Style)) {
+                    total += raw.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+                }
+            }
+            i += 1;
+        }
     }
+    total
 }
 
 pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
