@@ -249,6 +249,9 @@ fn enter(w: &mut Writer, dom: &Dom, id: u32, tag: Tag) {
         Tag::Br => {
             if w.pre > 0 {
                 w.text.push('\n');
+            } else if w.gap >= Gap::Line {
+                // Two line breaks in a row are how older pages separate paragraphs.
+                w.gap(Gap::Para);
             } else {
                 w.gap(Gap::Line);
             }

@@ -38,6 +38,15 @@ fn paragraph_breaks_are_kept() {
 }
 
 #[test]
+fn double_line_breaks_are_paragraph_breaks() {
+    let body = "<div class=post>First paragraph of an old page, with commas, and enough words to count as prose.<br><br>\
+        Second paragraph, also long enough, with commas, to count as the article's prose text.<br>Same paragraph.</div>";
+    let a = extract(&page("", body));
+    assert!(a.text.contains("prose.\n\nSecond paragraph"), "{:?}", a.text);
+    assert!(a.text.contains("prose text.\nSame paragraph."), "{:?}", a.text);
+}
+
+#[test]
 fn structure_headings_lists_quotes() {
     let body = format!(
         "<article>{}<h2>Second part</h2><ul><li>one item</li><li>two item</li></ul><blockquote><p>A quote here.</p></blockquote>{}</article>",
