@@ -231,7 +231,8 @@ pub fn render(dom: &Dom, roots: &[u32], drop: &[bool], base: Option<&Url>) -> Re
         w.html.push_str(name);
         w.html.push('>');
     }
-    Rendered { text: w.text, html: w.html }
+    let html = if w.html.contains("<p></p>") { w.html.replace("<p></p>", "") } else { w.html };
+    Rendered { text: w.text, html }
 }
 
 fn push_children(dom: &Dom, id: u32, stack: &mut Vec<(u32, bool)>) {
