@@ -153,6 +153,18 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
         .or_else(|| title_tag.clone())
         .or_else(|| h1.clone());
     m.title = raw_title.map(|t| strip_site_suffix(&t, m.site_name.as_deref(), h1.as_deref()));
+    // Without a declared site name, the suffix the <title> carries is the site's name.
+    if m.site_name.is_none() {
+        if let (Some(full), Some(title)) = (&title_tag, &m.title) {
+            if let Some(rest) = full.strip_prefix(title.as_str()) {
+                let name =
+                    rest.trim_start_matches(|c: char| c.is_whitespace() || "|-–—:·»/".contains(c)).trim();
+                if !name.is_empty() && name.len() < 60 && name.len() < rest.len() {
+                    m.site_name = Some(name.to_string());
+                }
+            }
+        }
+    }
     m.authors = if !ld.authors.is_empty() {
         ld.authors
     } else if let Some(a) =

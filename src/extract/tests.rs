@@ -162,7 +162,9 @@ fn title_suffix_is_removed() {
     let head = "<title>Council passes budget | Example News</title><meta property=og:site_name content=\"Example News\">";
     assert_eq!(extract(&page(head, &para("a"))).title.as_deref(), Some("Council passes budget"));
     let head = "<title>Council passes budget - Example News</title>";
-    assert_eq!(extract(&page(head, &para("a"))).title.as_deref(), Some("Council passes budget"));
+    let a = extract(&page(head, &para("a")));
+    assert_eq!(a.title.as_deref(), Some("Council passes budget"));
+    assert_eq!(a.site_name.as_deref(), Some("Example News"));
     let head = "<title>Example News — Council passes budget</title><meta property=og:site_name content=\"Example News\">";
     assert_eq!(extract(&page(head, &para("a"))).title.as_deref(), Some("Council passes budget"));
     // A dash inside a headline is not a suffix.
