@@ -15,3 +15,6 @@ mod docs;
 
 // Processes: SIGKILL during ingest, `tail --follow` beside a writer.
 mod processes;
+
+// `rill extract` on saved pages (files, gzip, batch directories).
+mod extract;

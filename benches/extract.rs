@@ -1,0 +1,59 @@
+//! Extraction throughput: pages/s and MB/s of `extract_article` on one thread.
+//!
+//! `cargo bench --bench extract [-- DIR]` reads every `*.html` / `*.html.gz` in DIR (default:
+//! `$RILL_BENCH_PAGES`, else `../shared/corpus/extraction-dev/html`), decompresses them up front,
+//! and times only the extraction, best of five rounds. Owns nothing else.
+
+use flate2::read::GzDecoder;
+use rill::extract::extract_article;
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .or_else(|| std::env::var("RILL_BENCH_PAGES").ok())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/corpus/extraction-dev/html"));
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("bench extract: no pages at {} (pass a directory)", dir.display());
+        return;
+    };
+    let mut pages: Vec<Vec<u8>> = Vec::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = path.to_string_lossy().into_owned();
+        let Ok(file) = std::fs::File::open(&path) else { continue };
+        let mut bytes = Vec::new();
+        let ok = if name.ends_with(".html.gz") {
+            GzDecoder::new(file).read_to_end(&mut bytes).is_ok()
+        } else if name.ends_with(".html") {
+            std::io::BufReader::new(file).read_to_end(&mut bytes).is_ok()
+        } else {
+            false
+        };
+        if ok {
+            pages.push(bytes);
+        }
+    }
+    if pages.is_empty() {
+        eprintln!("bench extract: no pages in {}", dir.display());
+        return;
+    }
+    let mb = pages.iter().map(Vec::len).sum::<usize>() as f64 / 1e6;
+    let mut best = f64::MAX;
+    let mut words = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        words = pages.iter().map(|p| extract_article(p, None, None).word_count).sum::<usize>();
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "extract: {} pages, {mb:.2} MB, best of 5: {best:.3} s = {:.0} pages/s, {:.1} MB/s ({words} words)",
+        pages.len(),
+        pages.len() as f64 / best,
+        mb / best
+    );
+}

@@ -1,0 +1,881 @@
+//! Finding the article on a parsed page.
+//!
+//! Owns: deciding which nodes are boilerplate (navigation, share bars, related lists, comments,
+//! banners, forms) and which subtree holds the article. Everything is general evidence: element
+//! semantics, class/id vocabulary shared across the web, text and comma density, link density,
+//! schema.org markup, and — when the caller has it — evidence text that is known to belong to the
+//! article (the feed entry's summary, the page's own description or JSON-LD `articleBody`).
+//! Does not write text or HTML ([`super::render`]) and does not read metadata ([`super::meta`]).
+//!
+//! Every pass is a loop over the node arena (parents precede children), so the cost is linear
+//! and nothing recurses.
+
+use super::dom::{Dom, Kind, Tag, NONE};
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
+
+/// Per-node facts gathered in one bottom-up pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stat {
+    /// Non-space characters of kept text below the node.
+    pub text: u32,
+    /// Of which inside links.
+    pub link: u32,
+    pub commas: u32,
+    /// Text in paragraphs that read like prose (long enough, few links).
+    pub good: u32,
+    /// Text inside block quotes (quotations and embedded posts).
+    pub quote: u32,
+    /// Descendant counts.
+    pub paras: u16,
+    pub imgs: u16,
+    pub lis: u16,
+    pub inputs: u16,
+    pub embeds: u16,
+    pub figures: u16,
+    /// The node has a block-level element child.
+    pub block_child: bool,
+}
+
+impl Stat {
+    pub fn link_density(&self) -> f32 {
+        if self.text == 0 {
+            0.0
+        } else {
+            self.link as f32 / self.text as f32
+        }
+    }
+}
+
+/// The outcome of content detection: what to render and what to leave out.
+#[derive(Debug)]
+pub struct Selection {
+    /// Roots to render, in document order.
+    pub roots: Vec<u32>,
+    /// Nodes that are never rendered (with their subtrees).
+    pub drop: Vec<bool>,
+    pub stats: Vec<Stat>,
+}
+
+/// Knobs that the retry loosens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mode {
+    /// Drop elements whose class/id names boilerplate.
+    pub strip_unlikely: bool,
+    /// Apply the conditional clean-up inside the article.
+    pub clean_conditionally: bool,
+}
+
+pub(crate) const STRICT: Mode = Mode { strip_unlikely: true, clean_conditionally: true };
+
+/// Words in class/id values that mark boilerplate containers (matched inside the value).
+const NEGATIVE_PARTS: &[&str] = &[
+    "comment",
+    "share",
+    "sharing",
+    "related",
+    "recommend",
+    "newsletter",
+    "subscri",
+    "signup",
+    "sign-up",
+    "cookie",
+    "consent",
+    "gdpr",
+    "sidebar",
+    "breadcrumb",
+    "popup",
+    "modal",
+    "outbrain",
+    "taboola",
+    "sponsor",
+    "promo",
+    "widget",
+    "footer",
+    "advert",
+    "trending",
+    "popular",
+    "most-read",
+    "mostread",
+    "read-more",
+    "readmore",
+    "more-stories",
+    "paywall",
+    "masthead",
+    "toolbar",
+    "pagination",
+    "pager",
+    "disqus",
+    "rating",
+    "tooltip",
+    "author-bio",
+    "authorbio",
+    "byline",
+    "dateline",
+    "timestamp",
+    "print-only",
+    "visually-hidden",
+    "sr-only",
+    "screen-reader",
+    "skip-link",
+    "jump-link",
+    "inline-ad",
+    "ad-container",
+    "ad-slot",
+    "adslot",
+    "adunit",
+    "ad-unit",
+    "banner",
+    "follow",
+    "login",
+    "register",
+    "donate",
+    "caption",
+    "credit",
+    "nocontent",
+    "more-from",
+    "also-read",
+    "see-also",
+    "recirc",
+    "playlist",
+    "carousel",
+];
+
+/// Whole words (between `-`, `_`, space) in class/id values that mark boilerplate.
+const NEGATIVE_WORDS: &[&str] = &[
+    "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "print", "meta", "skip", "more", "share", "aside",
+    "links", "topics", "keywords", "header", "masthead", "tools", "utility", "icons", "dialog", "overlay",
+    "hide", "hidden", "bio", "promo", "cta", "subnav", "teaser", "teasers", "card",
+];
+
+/// Class/id words that mark the article container.
+const POSITIVE_PARTS: &[&str] = &[
+    "article",
+    "body",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "text",
+    "blog",
+    "prose",
+    "page-content",
+    "rich-text",
+    "richtext",
+];
+
+/// Class/id verdict of an element: negative, neutral or positive.
+fn class_weight(dom: &Dom, id: u32) -> i32 {
+    let mut w = 0;
+    for attr in ["class", "id"] {
+        let Some(v) = dom.attr(id, attr) else { continue };
+        if v.is_empty() || v.len() > 400 {
+            continue;
+        }
+        if is_negative(v) {
+            w -= 25;
+        }
+        if is_positive(v) {
+            w += 25;
+        }
+    }
+    w
+}
+
+fn matcher(parts: &[&str]) -> Option<AhoCorasick> {
+    AhoCorasick::builder().ascii_case_insensitive(true).build(parts).ok()
+}
+
+fn negative_matcher() -> Option<&'static AhoCorasick> {
+    static M: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    M.get_or_init(|| matcher(NEGATIVE_PARTS)).as_ref()
+}
+
+fn positive_matcher() -> Option<&'static AhoCorasick> {
+    static M: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    M.get_or_init(|| matcher(POSITIVE_PARTS)).as_ref()
+}
+
+fn is_negative(v: &str) -> bool {
+    negative_matcher().is_some_and(|m| m.is_match(v))
+        || v.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| NEGATIVE_WORDS.iter().any(|n| n.eq_ignore_ascii_case(w)))
+}
+
+fn is_positive(v: &str) -> bool {
+    positive_matcher().is_some_and(|m| m.is_match(v))
+}
+
+/// Elements that never hold article text.
+fn is_junk_tag(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Head
+            | Tag::Script
+            | Tag::Style
+            | Tag::Noscript
+            | Tag::Template
+            | Tag::Svg
+            | Tag::Math
+            | Tag::Iframe
+            | Tag::Textarea
+            | Tag::Select
+            | Tag::Button
+            | Tag::Input
+            | Tag::Nav
+            | Tag::Footer
+            | Tag::Aside
+            | Tag::Dialog
+            | Tag::Label
+            | Tag::Canvas
+            | Tag::Object
+            | Tag::Embed
+            | Tag::Noembed
+            | Tag::Noframes
+            | Tag::Title
+            | Tag::Menu
+            | Tag::Figcaption
+            | Tag::Xmp
+    )
+}
+
+/// Whether an element is hidden by markup.
+fn is_hidden(dom: &Dom, id: u32) -> bool {
+    if dom.attr(id, "hidden").is_some() || dom.attr(id, "aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = dom.attr(id, "style") {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Roles of boilerplate landmarks.
+fn is_junk_role(dom: &Dom, id: u32) -> bool {
+    matches!(
+        dom.attr(id, "role").map(|r| r.to_ascii_lowercase()).as_deref(),
+        Some(
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "search"
+                | "dialog"
+                | "alert"
+                | "menu"
+                | "menubar"
+                | "toolbar"
+        )
+    )
+}
+
+/// Marks the nodes that are boilerplate by themselves (not yet by scoring).
+fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
+    let n = dom.nodes.len();
+    let mut drop = vec![false; n];
+    // schema.org's articleBody and its ancestors are never dropped for their class names.
+    let mut protect = vec![false; n];
+    for i in 1..n as u32 {
+        if dom.attr(i, "itemprop").is_some_and(|v| v.contains("articleBody")) {
+            let mut cur = i;
+            while cur != NONE && !protect[cur as usize] {
+                protect[cur as usize] = true;
+                cur = dom.parent(cur);
+            }
+        }
+    }
+    for i in 1..n {
+        let node = &dom.nodes[i];
+        let p = node.parent as usize;
+        if p < n && drop[p] {
+            drop[i] = true;
+            continue;
+        }
+        let Kind::Element { tag, .. } = node.kind else { continue };
+        let id = i as u32;
+        if is_junk_tag(tag) || is_hidden(dom, id) || is_junk_role(dom, id) {
+            // A header inside the article is kept (it may hold the lead); a page header is not.
+            drop[i] = true;
+            continue;
+        }
+        if tag == Tag::Header && !inside_article(dom, id) {
+            drop[i] = true;
+            continue;
+        }
+        // Quotes and embedded posts keep their class names (twitter-tweet, instagram-media).
+        if mode.strip_unlikely
+            && !matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main | Tag::A | Tag::Blockquote)
+        {
+            if protect[i] {
+                continue;
+            }
+            let cls = dom.attr(id, "class").unwrap_or("");
+            let idv = dom.attr(id, "id").unwrap_or("");
+            if cls.len() + idv.len() > 0
+                && cls.len() < 400
+                && (is_negative(cls) || is_negative(idv))
+                && !is_positive(cls)
+                && !is_positive(idv)
+            {
+                drop[i] = true;
+            }
+        }
+    }
+    drop
+}
+
+fn inside_article(dom: &Dom, id: u32) -> bool {
+    let mut cur = dom.parent(id);
+    let mut steps = 0;
+    while cur != NONE && steps < 64 {
+        if matches!(dom.tag(cur), Some(Tag::Article | Tag::Main)) {
+            return true;
+        }
+        cur = dom.parent(cur);
+        steps += 1;
+    }
+    false
+}
+
+/// Counts kept text bottom-up.
+fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
+    let n = dom.nodes.len();
+    let mut st = vec![Stat::default(); n];
+    for i in (1..n).rev() {
+        if drop[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        let mut s = st[i];
+        match &node.kind {
+            Kind::Text(_) => {
+                let raw = dom.raw_text(i as u32).unwrap_or("");
+                s.text = raw.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+                s.commas = raw.bytes().filter(|&b| b == b',').count() as u32;
+            }
+            Kind::Element { tag, .. } => {
+                match tag {
+                    Tag::A => s.link = s.text,
+                    Tag::P => s.paras = s.paras.saturating_add(1),
+                    Tag::Img => s.imgs = s.imgs.saturating_add(1),
+                    Tag::Figure => s.figures = s.figures.saturating_add(1),
+                    Tag::Li => s.lis = s.lis.saturating_add(1),
+                    Tag::Input | Tag::Select | Tag::Textarea | Tag::Button => {
+                        s.inputs = s.inputs.saturating_add(1)
+                    }
+                    Tag::Embed | Tag::Object | Tag::Iframe | Tag::Video => {
+                        s.embeds = s.embeds.saturating_add(1)
+                    }
+                    _ => {}
+                }
+                if tag.is_block() && *tag != Tag::Br {
+                    if let Some(ps) = st.get_mut(node.parent as usize) {
+                        ps.block_child = true;
+                    }
+                }
+            }
+            Kind::Document => {}
+        }
+        if let Kind::Element { tag, .. } = &node.kind {
+            if (is_paragraph_tag(*tag, &s) || (matches!(tag, Tag::Li | Tag::Dd) && !s.block_child))
+                && s.text >= 25
+                && s.link_density() < 0.3
+            {
+                s.good = s.text;
+            }
+            if *tag == Tag::Blockquote {
+                s.quote = s.text;
+            }
+        }
+        st[i] = s;
+        let p = node.parent as usize;
+        if p < n {
+            let ps = &mut st[p];
+            ps.text += s.text;
+            ps.link += s.link;
+            ps.commas += s.commas;
+            ps.good += s.good;
+            ps.quote += s.quote;
+            ps.paras = ps.paras.saturating_add(s.paras);
+            ps.imgs = ps.imgs.saturating_add(s.imgs);
+            ps.lis = ps.lis.saturating_add(s.lis);
+            ps.inputs = ps.inputs.saturating_add(s.inputs);
+            ps.embeds = ps.embeds.saturating_add(s.embeds);
+            ps.figures = ps.figures.saturating_add(s.figures);
+        }
+    }
+    st
+}
+
+/// Is this node a paragraph for scoring purposes?
+fn is_paragraph(dom: &Dom, id: u32, st: &Stat) -> bool {
+    dom.tag(id).is_some_and(|t| is_paragraph_tag(t, st))
+}
+
+fn is_paragraph_tag(tag: Tag, st: &Stat) -> bool {
+    match tag {
+        Tag::Blockquote => true,
+        Tag::P | Tag::Pre | Tag::Td => !st.block_child,
+        Tag::Div | Tag::Section | Tag::Span | Tag::Font | Tag::Center => !st.block_child,
+        _ => false,
+    }
+}
+
+fn tag_base(tag: Tag) -> f32 {
+    match tag {
+        Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Finds the article: returns what to render.
+/// Below this many characters of kept text, the selection is retried with looser rules (short
+/// news items run to ~300 characters, so this only catches near-empty results).
+const MIN_KEPT: u32 = 250;
+
+pub fn select(dom: &Dom, evidence: &[String]) -> Selection {
+    let mut best = select_with(dom, evidence, STRICT);
+    let mut kept = kept_text(dom, &best);
+    // Too little: class names or the clean-up may have misled us. Retry looser, and keep a
+    // looser result only when it holds clearly more text.
+    for mode in [
+        Mode { strip_unlikely: false, clean_conditionally: true },
+        Mode { strip_unlikely: false, clean_conditionally: false },
+    ] {
+        if kept >= MIN_KEPT {
+            break;
+        }
+        let other = select_with(dom, evidence, mode);
+        let k = kept_text(dom, &other);
+        if k > kept * 2 {
+            best = other;
+            kept = k;
+        }
+    }
+    best
+}
+
+/// Non-space characters of text that the selection will render.
+fn kept_text(dom: &Dom, sel: &Selection) -> u32 {
+    let mut total = 0u32;
+    for &r in &sel.roots {
+        let end = dom.subtree_end(r);
+        let mut i = r;
+        while i < end {
+            if sel.drop.get(i as usize).copied().unwrap_or(true) {
+                i = dom.subtree_end(i).max(i + 1);
+                continue;
+            }
+            if let Some(raw) = dom.raw_text(i) {
+                if !matches!(dom.tag(dom.parent(i)), Some(Tag::Script | Tag::Style)) {
+                    total += raw.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+                }
+            }
+            i += 1;
+        }
+    }
+    total
+}
+
+pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
+    let n = dom.nodes.len();
+    let mut drop = mark_drop(dom, mode);
+    let stats = gather(dom, &drop);
+
+    // Paragraph scores flow to ancestors (readability's scheme).
+    let mut score = vec![0f32; n];
+    let mut scored = vec![false; n];
+    let ev_keys: Vec<Vec<String>> = evidence.iter().map(|e| shingle_keys(e)).collect();
+    for i in 1..n {
+        let id = i as u32;
+        if drop[i] || !matches!(dom.nodes[i].kind, Kind::Element { .. }) {
+            continue;
+        }
+        let st = &stats[i];
+        if st.text < 25 || !is_paragraph(dom, id, st) {
+            continue;
+        }
+        let mut s = 1.0 + st.commas.min(20) as f32 + (st.text as f32 / 100.0).min(3.0);
+        if !ev_keys.is_empty() && matches_evidence(dom, id, &ev_keys) {
+            s += 8.0;
+        }
+        let mut anc = dom.parent(id);
+        let mut level = 0;
+        while anc != NONE && level < 5 {
+            let a = anc as usize;
+            if !matches!(dom.nodes[a].kind, Kind::Element { .. }) {
+                break;
+            }
+            if !scored[a] {
+                scored[a] = true;
+                let tag = dom.tag(anc).unwrap_or(Tag::Other);
+                score[a] = tag_base(tag) + class_weight(dom, anc) as f32;
+                if dom.attr(anc, "itemprop").is_some_and(|v| v.contains("articleBody")) {
+                    score[a] += 50.0;
+                }
+            }
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            score[a] += s / div;
+            anc = dom.parent(anc);
+            level += 1;
+        }
+    }
+    let mut best = NONE;
+    let mut best_score = f32::MIN;
+    for i in 0..n {
+        if scored[i] {
+            score[i] *= 1.0 - stats[i].link_density();
+            if score[i] > best_score {
+                best_score = score[i];
+                best = i as u32;
+            }
+        }
+    }
+    if best == NONE {
+        // No paragraphs: render the body as it is.
+        let root = dom.find_first(Tag::Body).unwrap_or(0);
+        return Selection { roots: vec![root], drop, stats };
+    }
+
+    // Climb while the parent adds mostly prose: an article split into several sections (around
+    // figures, pull quotes, ads) has its parts as cousins of the best-scored one.
+    let mut top = best;
+    let mut steps = 0;
+    while steps < 8 {
+        steps += 1;
+        let p = dom.parent(top);
+        if p == NONE || p == 0 || matches!(dom.tag(p), Some(Tag::Body | Tag::Html)) {
+            break;
+        }
+        let (ps, ts) = (&stats[p as usize], &stats[top as usize]);
+        let extra_good = ps.good.saturating_sub(ts.good) as f32;
+        let extra_text = ps.text.saturating_sub(ts.text) as f32;
+        if extra_text == 0.0 || (extra_good >= 0.6 * extra_text && extra_good >= 0.1 * ts.good as f32) {
+            top = p;
+            continue;
+        }
+        break;
+    }
+    let top_score = score[top as usize].max(best_score);
+
+    // Siblings that belong to the article.
+    let mut roots = Vec::new();
+    let parent = dom.parent(top);
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom.attr(top, "class");
+    if parent != NONE {
+        for sib in dom.children(parent) {
+            let i = sib as usize;
+            if drop[i] {
+                continue;
+            }
+            if sib == top {
+                roots.push(sib);
+                continue;
+            }
+            if !matches!(dom.nodes[i].kind, Kind::Element { .. }) {
+                continue;
+            }
+            let st = &stats[i];
+            let mut bonus = 0.0;
+            if top_class.is_some() && dom.attr(sib, "class") == top_class && top_class != Some("") {
+                bonus = top_score * 0.2;
+            }
+            let include = if scored[i] && score[i] + bonus >= threshold {
+                true
+            } else if dom.tag(sib) == Some(Tag::P) {
+                let ld = st.link_density();
+                (st.text > 80 && ld < 0.25) || (st.text > 0 && ld == 0.0 && ends_sentence(dom, sib))
+            } else {
+                false
+            };
+            if include {
+                roots.push(sib);
+            }
+        }
+    } else {
+        roots.push(top);
+    }
+
+    if mode.clean_conditionally {
+        for &r in &roots {
+            clean_conditionally(dom, r, &stats, &score, &scored, &mut drop);
+        }
+        trim_trailer(dom, &roots, &stats, &mut drop);
+    }
+    Selection { roots, drop, stats }
+}
+
+fn ends_sentence(dom: &Dom, id: u32) -> bool {
+    let end = dom.subtree_end(id);
+    (id..end).any(|t| dom.raw_text(t).is_some_and(|s| s.contains(". ") || s.trim_end().ends_with('.')))
+}
+
+/// Readability's conditional clean-up of containers inside the article.
+fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored: &[bool], drop: &mut [bool]) {
+    let end = dom.subtree_end(root) as usize;
+    for i in root as usize + 1..end.min(dom.nodes.len()) {
+        if drop[i] {
+            continue;
+        }
+        let p = dom.nodes[i].parent as usize;
+        if p < drop.len() && drop[p] {
+            drop[i] = true;
+            continue;
+        }
+        let id = i as u32;
+        let Some(tag) = dom.tag(id) else { continue };
+        // A paragraph that is nothing but a link is a teaser ("Read more: ...", related lists).
+        if matches!(tag, Tag::P | Tag::Li | Tag::H2 | Tag::H3 | Tag::H4)
+            && st[i].text > 0
+            && st[i].link_density() > 0.8
+            && !in_quote(dom, id)
+        {
+            drop[i] = true;
+            continue;
+        }
+        if !matches!(
+            tag,
+            Tag::Div
+                | Tag::Section
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Table
+                | Tag::Form
+                | Tag::Fieldset
+                | Tag::Header
+                | Tag::Dl
+        ) {
+            continue;
+        }
+        let s = &st[i];
+        let weight = class_weight(dom, id) as f32;
+        let content_score = if scored[i] { score[i] } else { 0.0 };
+        if weight + content_score < 0.0 {
+            drop[i] = true;
+            continue;
+        }
+        // Quotations and embedded posts are part of the story, links and all.
+        if s.commas >= 10 || (s.quote > 0 && s.quote * 5 >= s.text * 4) {
+            continue;
+        }
+        let is_list = matches!(tag, Tag::Ul | Tag::Ol | Tag::Dl);
+        let ld = s.link_density();
+        let paras = s.paras as f32;
+        let imgs = s.imgs as f32;
+        let lis = s.lis as f32 - if is_list { 100.0 } else { 0.0 };
+        let has_figure = s.figures > 0;
+        let remove = (imgs > 1.0 && paras / imgs < 0.5 && !has_figure)
+            || (!is_list && lis > paras)
+            || (s.inputs as f32 > (paras / 3.0).floor())
+            || (!is_list
+                && s.text < 25
+                && (s.imgs == 0 || s.imgs > 2)
+                && !has_figure
+                && !has_heading_only(dom, id))
+            || (!is_list && weight < 25.0 && ld > 0.2)
+            || (weight >= 25.0 && ld > 0.5)
+            || ((s.embeds == 1 && s.text < 75) || s.embeds > 1)
+            || (is_list && ld > 0.5);
+        if remove {
+            drop[i] = true;
+        }
+    }
+}
+
+fn in_quote(dom: &Dom, id: u32) -> bool {
+    let mut cur = dom.parent(id);
+    let mut steps = 0;
+    while cur != NONE && steps < 6 {
+        if dom.tag(cur) == Some(Tag::Blockquote) {
+            return true;
+        }
+        cur = dom.parent(cur);
+        steps += 1;
+    }
+    false
+}
+
+/// Phrases of the notes that trail articles: newsletter boxes, contact lines, share prompts.
+const TRAILER_PHRASES: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "follow us",
+    "follow him",
+    "follow her",
+    "follow me",
+    "may be reached",
+    "can be reached",
+    "contact the author",
+    "all rights reserved",
+    "copyright",
+    "click here",
+    "read more",
+    "related:",
+    "more:",
+    "have a tip",
+    "tips@",
+    "@twitter",
+    "on twitter",
+    "on facebook",
+    "on instagram",
+    "share this",
+    "you may also like",
+    "recommended for you",
+    "you might also like",
+    "more from",
+    "see also",
+    "read next",
+];
+
+/// Drops short boilerplate blocks at the end of the article (newsletter prompts, contact lines,
+/// "you may also like" headings), stopping at the first block that reads like prose.
+fn trim_trailer(dom: &Dom, roots: &[u32], st: &[Stat], drop: &mut [bool]) {
+    // Leaf blocks in document order.
+    let mut blocks: Vec<u32> = Vec::new();
+    for &r in roots {
+        let end = dom.subtree_end(r);
+        let mut i = r;
+        while i < end {
+            let idx = i as usize;
+            if drop.get(idx).copied().unwrap_or(true) {
+                i = dom.subtree_end(i).max(i + 1);
+                continue;
+            }
+            if let Some(tag) = dom.tag(i) {
+                let s = &st[idx];
+                if s.text > 0 && (tag.is_heading() || (tag.is_block() && !s.block_child)) {
+                    blocks.push(i);
+                    i = dom.subtree_end(i).max(i + 1);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+    // Leading: the headline, bylines and date lines that sit above the first paragraph.
+    for &b in blocks.iter().take(4) {
+        let s = &st[b as usize];
+        if s.text >= 150 {
+            break;
+        }
+        let t = block_text(dom, b);
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let byline = words.first().is_some_and(|w| *w == "by") && words.len() <= 12;
+        let dated =
+            s.text < 100 && t.chars().any(|c| c.is_ascii_digit()) && DATE_WORDS.iter().any(|w| t.contains(w));
+        if dom.tag(b) == Some(Tag::H1) || byline || dated || s.link_density() > 0.5 {
+            drop[b as usize] = true;
+        } else {
+            break;
+        }
+    }
+    for &b in blocks.iter().rev().take(6) {
+        let s = &st[b as usize];
+        if s.text >= 300 {
+            break;
+        }
+        let t = block_text(dom, b);
+        let trimmed = t.trim_end();
+        let sentence = trimmed.ends_with(['.', '!', '?', '"', '”', '’', ')']) && !trimmed.ends_with("...");
+        let boiler = TRAILER_PHRASES.iter().any(|p| t.contains(p))
+            || s.link_density() > 0.5
+            || (s.text < 60 && !sentence);
+        if !boiler {
+            break;
+        }
+        drop[b as usize] = true;
+    }
+}
+
+/// Words of date lines ("Updated: Sat 8:31 PM, Feb 17, 2018").
+const DATE_WORDS: &[&str] = &[
+    "updated",
+    "posted",
+    "published",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    " am",
+    " pm",
+    ":",
+];
+
+/// Lower-cased text of a block.
+fn block_text(dom: &Dom, b: u32) -> String {
+    let mut t = String::new();
+    for n in b..dom.subtree_end(b) {
+        if let Some(raw) = dom.raw_text(n) {
+            t.push_str(raw);
+            t.push(' ');
+        }
+    }
+    t.to_lowercase()
+}
+
+fn has_heading_only(dom: &Dom, id: u32) -> bool {
+    dom.children(id).any(|c| dom.tag(c).is_some_and(|t| t.is_heading()))
+}
+
+/// Keys (lower-cased 4-word windows, every other one) of an evidence text; at most 400.
+pub fn shingle_keys(text: &str) -> Vec<String> {
+    keys_of(text, 2, 400)
+}
+
+/// Every 4-word window of a text, sorted (for membership tests against [`shingle_keys`]).
+pub fn shingle_keys_all(text: &str) -> Vec<String> {
+    keys_of(text, 1, 200_000)
+}
+
+fn keys_of(text: &str, step: usize, max: usize) -> Vec<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    let mut keys: Vec<String> = words.windows(4).step_by(step).take(max).map(|w| w.join(" ")).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Does the paragraph share a 4-word window with any evidence text?
+fn matches_evidence(dom: &Dom, id: u32, ev: &[Vec<String>]) -> bool {
+    let end = dom.subtree_end(id);
+    let mut words: Vec<String> = Vec::new();
+    for t in id..end {
+        if let Some(raw) = dom.raw_text(t) {
+            words.extend(
+                raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()),
+            );
+        }
+        if words.len() > 200 {
+            break;
+        }
+    }
+    words.windows(4).any(|w| {
+        let key = w.join(" ");
+        ev.iter().any(|keys| keys.binary_search(&key).is_ok())
+    })
+}
