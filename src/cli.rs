@@ -45,6 +45,8 @@ pub enum Command {
     Show(commands::show::ShowArgs),
     /// Run the current extractor over stored pages; changed articles get a new seq.
     Reextract(commands::reextract::ReextractArgs),
+    /// Apply [retention] now, then compact the database file.
+    Vacuum,
     /// Validate the config and the database path.
     Check,
     /// Parse one saved feed exactly as the daemon would and print it as JSON.
@@ -77,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => commands::show::run(&load()?, a),
         Command::Reextract(a) => commands::reextract::run(&load()?, a),
         Command::Check => commands::check::run(&load()?),
+        Command::Vacuum => commands::check::vacuum(&load()?),
         Command::Parse(a) => commands::parse::run(a),
         Command::Extract(a) => commands::extract::run(a),
         Command::Enrich(a) => commands::enrich::run(a),

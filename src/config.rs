@@ -49,9 +49,28 @@ pub struct RawConfig {
     pub fetch: RawFetch,
     #[serde(default)]
     pub log: RawLog,
+    #[serde(default)]
+    pub retention: RawRetention,
+    #[serde(default)]
+    pub api: RawApi,
     /// Feeds with their own settings: `[[feed]]` tables.
     #[serde(default)]
     pub feed: Vec<RawFeed>,
+}
+
+/// `[retention]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetention {
+    pub max_age: Option<String>,
+    pub max_per_feed: Option<u64>,
+}
+
+/// `[api]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApi {
+    pub listen: Option<String>,
 }
 
 /// One `[[feed]]` table.
@@ -135,6 +154,16 @@ pub struct Config {
     pub schedule: ScheduleConfig,
     pub fetch: FetchConfig,
     pub log: LogConfig,
+    /// How long articles are kept (`[retention]`); the default keeps everything.
+    pub retention: crate::store::Retention,
+    pub api: ApiConfig,
+}
+
+/// `[api]`: the HTTP endpoint for health, metrics and the live stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiConfig {
+    /// Where to listen; `None` (the default) serves nothing.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -351,7 +380,29 @@ impl Config {
                 format!("{:?} is not a level or filter such as \"info\"", log.level),
             ));
         }
-        Ok(Config { source: path.map(Path::to_path_buf), storage, feeds, schedule, fetch, log })
+        let max_age = duration("retention.max_age", raw.retention.max_age.as_deref(), "0s")?;
+        let retention = crate::store::Retention {
+            max_age: (!max_age.is_zero()).then_some(max_age),
+            max_per_feed: raw.retention.max_per_feed.filter(|n| *n > 0),
+        };
+        let api = ApiConfig {
+            listen: match raw.api.listen.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(text.parse().map_err(|_| {
+                    invalid("api.listen", format!("{text:?} is not an address such as \"127.0.0.1:9187\""))
+                })?),
+            },
+        };
+        Ok(Config {
+            source: path.map(Path::to_path_buf),
+            storage,
+            feeds,
+            schedule,
+            fetch,
+            log,
+            retention,
+            api,
+        })
     }
 }
 

@@ -24,6 +24,8 @@ use crate::dedup::{
 };
 use crate::feed::{self, FeedSource};
 use crate::fetch::{FetchError, FetchRequest, Fetcher, ACCEPT_FEED, ACCEPT_PAGE};
+pub use crate::metrics::Summary;
+use crate::metrics::{Kind, Metrics};
 use crate::model::Entry;
 use crate::schedule::{self, PollFacts};
 use crate::store::writer::{self, WriterHandle};
@@ -32,15 +34,15 @@ use crate::store::{
     StoreError, Validators,
 };
 use crate::{enrich, extract, fetch};
+use arc_swap::ArcSwap;
 use chrono::Utc;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, info_span, warn, Instrument};
@@ -78,67 +80,30 @@ pub enum DaemonError {
     Thread(#[from] std::io::Error),
     #[error("cannot read the feed list {path}: {message}")]
     FeedList { path: PathBuf, message: String },
-}
-
-/// Counts of one run, printed by `rill poll`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Summary {
-    pub feeds_polled: u64,
-    pub feeds_ok: u64,
-    pub feeds_failed: u64,
-    /// Feeds that answered 304 Not Modified.
-    pub not_modified: u64,
-    /// Feeds that sent a full body identical to the last one.
-    pub unchanged: u64,
-    pub new_articles: u64,
-    pub pages_fetched: u64,
-    pub pages_failed: u64,
-    /// Articles made visible (with a seq).
-    pub articles_committed: u64,
-}
-
-#[derive(Default)]
-struct Stats {
-    feeds_polled: AtomicU64,
-    feeds_ok: AtomicU64,
-    feeds_failed: AtomicU64,
-    not_modified: AtomicU64,
-    unchanged: AtomicU64,
-    new_articles: AtomicU64,
-    pages_fetched: AtomicU64,
-    pages_failed: AtomicU64,
-    articles_committed: AtomicU64,
-}
-
-impl Stats {
-    fn summary(&self) -> Summary {
-        Summary {
-            feeds_polled: self.feeds_polled.load(Relaxed),
-            feeds_ok: self.feeds_ok.load(Relaxed),
-            feeds_failed: self.feeds_failed.load(Relaxed),
-            not_modified: self.not_modified.load(Relaxed),
-            unchanged: self.unchanged.load(Relaxed),
-            new_articles: self.new_articles.load(Relaxed),
-            pages_fetched: self.pages_fetched.load(Relaxed),
-            pages_failed: self.pages_failed.load(Relaxed),
-            articles_committed: self.articles_committed.load(Relaxed),
-        }
-    }
+    #[error("cannot listen on {addr} (api.listen): {source}; choose a free port or leave api.listen empty")]
+    Listen { addr: std::net::SocketAddr, source: std::io::Error },
 }
 
 /// Everything a task needs, shared.
 struct Ctx {
-    cfg: Arc<Config>,
+    /// The configuration in force; SIGHUP swaps in a new one.
+    cfg: ArcSwap<Config>,
     fetcher: Fetcher,
     writer: WriterHandle,
     /// A read connection for the known-entry pre-check (short critical sections only).
     reader: Mutex<Store>,
     canon: CanonOptions,
     stories: Mutex<Stories>,
-    stats: Stats,
+    metrics: Arc<Metrics>,
+    /// When the scheduler loop last went round and the writer last answered (for the watchdog).
+    heartbeat: Heartbeat,
     pages: Arc<Semaphore>,
     tracker: TaskTracker,
     token: CancellationToken,
+    /// Wakes the scheduler before its sleep ends (a reload added feeds).
+    wake: tokio::sync::Notify,
+    /// Ends the tasks beside the pipeline (API, reloads, systemd) once the pipeline has stopped.
+    background: CancellationToken,
     /// Salt for jitter, so restarts do not repeat the same spread.
     salt: u64,
 }
@@ -173,9 +138,34 @@ pub fn sync_config_feeds(store: &mut Store, cfg: &Config) -> Result<usize, Daemo
     Ok(added)
 }
 
+/// How [`run_with`] is driven from outside.
+pub struct RunOptions {
+    pub mode: Mode,
+    /// Cancelled on SIGTERM/SIGINT: stop, commit, return.
+    pub shutdown: CancellationToken,
+    /// The run's counters (summary, progress bar, `/metrics`).
+    pub metrics: Arc<Metrics>,
+    /// New configurations to apply (SIGHUP), already validated by the sender.
+    pub reload: Option<mpsc::UnboundedReceiver<Config>>,
+    /// Report readiness, status and watchdog pings to systemd (`Type=notify`).
+    pub systemd: bool,
+}
+
+impl RunOptions {
+    pub fn new(mode: Mode, shutdown: CancellationToken) -> RunOptions {
+        RunOptions { mode, shutdown, metrics: Arc::default(), reload: None, systemd: false }
+    }
+}
+
 /// Runs the pipeline over the database at `cfg.storage.path` until `mode` is done or `shutdown`
 /// is cancelled. Returns the run's counts.
 pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> Result<Summary, DaemonError> {
+    run_with(cfg, RunOptions::new(mode, shutdown)).await
+}
+
+/// [`run`], with metrics, configuration reloads and systemd notification.
+pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, DaemonError> {
+    let RunOptions { mode, shutdown, metrics, reload, systemd } = opts;
     let path = cfg.storage.path.clone();
     let mut store = Store::open(&path, cfg.storage.busy_timeout)?;
     let added = sync_config_feeds(&mut store, &cfg)?;
@@ -203,19 +193,51 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
         stories.insert(Utc::now(), article_id, story_id, evidence);
     }
     let (writer, writer_thread) = writer::spawn(store, cfg.storage.batch_size)?;
+    let api_listener = match (mode, cfg.api.listen) {
+        (Mode::Forever, Some(addr)) => Some(
+            tokio::net::TcpListener::bind(addr).await.map_err(|e| DaemonError::Listen { addr, source: e })?,
+        ),
+        _ => None,
+    };
+    let mut background = Vec::new();
     let ctx = Arc::new(Ctx {
+        background: shutdown.child_token(),
+        wake: tokio::sync::Notify::new(),
         stories: Mutex::new(stories),
         fetcher,
         writer,
         reader: Mutex::new(reader),
         canon: CanonOptions::default(),
-        stats: Stats::default(),
+        metrics,
+        heartbeat: Heartbeat::default(),
         pages: Arc::new(Semaphore::new(cfg.fetch.concurrency)),
         tracker: TaskTracker::new(),
         token: shutdown.clone(),
         salt: Utc::now().timestamp() as u64,
-        cfg,
+        cfg: ArcSwap::new(cfg),
     });
+    if let Some(listener) = api_listener {
+        let state = crate::api::ApiState {
+            db: path.clone(),
+            busy_timeout: ctx.cfg().storage.busy_timeout,
+            metrics: ctx.metrics.clone(),
+            commits: ctx.writer.commits(),
+            healthy: {
+                let c = Arc::downgrade(&ctx);
+                Arc::new(move || {
+                    c.upgrade().is_some_and(|c| c.heartbeat.scheduler_age() < stall_limit(&c.cfg()))
+                })
+            },
+        };
+        info!(addr = ?listener.local_addr().ok(), "serving /healthz, /metrics and /events");
+        background.push(tokio::spawn(crate::api::serve(listener, state, ctx.background.clone())));
+    }
+    if let Some(rx) = reload {
+        background.push(tokio::spawn(apply_reloads(ctx.clone(), rx)));
+    }
+    if systemd {
+        background.push(tokio::spawn(notify_systemd(ctx.clone())));
+    }
     if !pending.is_empty() {
         info!(count = pending.len(), "resuming articles whose pages were not processed");
     }
@@ -223,9 +245,17 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
         spawn_page(&ctx, p).await;
     }
     let result = schedule_loop(&ctx, mode).await;
+    if systemd {
+        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+    }
     ctx.tracker.close();
     ctx.tracker.wait().await;
-    let summary = ctx.stats.summary();
+    // The API, reload and systemd tasks end with the pipeline.
+    ctx.background.cancel();
+    for task in background {
+        let _ = task.await;
+    }
+    let summary = ctx.metrics.summary();
     // Dropping the last handle lets the writer drain its queue, commit and stop.
     drop(ctx);
     match writer_thread.join() {
@@ -236,19 +266,173 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
     Ok(summary)
 }
 
+/// Unix milliseconds now.
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Progress marks of the pipeline, read by the watchdog and `/healthz`.
+struct Heartbeat {
+    /// The scheduler loop went round (it does at least every [`MAX_IDLE`] when healthy).
+    scheduler: AtomicI64,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat { scheduler: AtomicI64::new(now_ms()) }
+    }
+}
+
+impl Heartbeat {
+    fn beat(&self) {
+        self.scheduler.store(now_ms(), Relaxed);
+    }
+
+    fn scheduler_age(&self) -> Duration {
+        Duration::from_millis((now_ms() - self.scheduler.load(Relaxed)).max(0) as u64)
+    }
+}
+
+/// How long the scheduler may go without a round before the pipeline counts as stuck: its
+/// longest sleep, plus the longest a dispatch can wait for a feed slot (requests are bounded
+/// by the fetch timeout), with room to spare.
+fn stall_limit(cfg: &Config) -> Duration {
+    MAX_IDLE * 2 + cfg.fetch.timeout * 2 + Duration::from_secs(30)
+}
+
+impl Ctx {
+    /// The configuration in force.
+    fn cfg(&self) -> Arc<Config> {
+        self.cfg.load_full()
+    }
+}
+
+/// Applies configurations sent on SIGHUP: new feeds from the config are subscribed and every
+/// setting read per use (schedule, limits on body sizes, retention, page fetching) takes effect
+/// at once. Settings bound at start-up (the database path, the HTTP client and its concurrency,
+/// the API address) are kept, with a warning naming them. In-flight work is not interrupted.
+async fn apply_reloads(ctx: Arc<Ctx>, mut rx: mpsc::UnboundedReceiver<Config>) {
+    loop {
+        let new = tokio::select! {
+            c = rx.recv() => match c { Some(c) => c, None => return },
+            _ = ctx.background.cancelled() => return,
+        };
+        let old = ctx.cfg();
+        let mut restart_needed = Vec::new();
+        if new.storage.path != old.storage.path {
+            restart_needed.push("storage.path");
+        }
+        if new.fetch != old.fetch {
+            restart_needed.push("[fetch] client settings");
+        }
+        if new.api != old.api {
+            restart_needed.push("api.listen");
+        }
+        let path = old.storage.path.clone();
+        let timeout = old.storage.busy_timeout;
+        let synced = {
+            let new = new.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut store = Store::open(&path, timeout)?;
+                sync_config_feeds(&mut store, &new)
+            })
+            .await
+        };
+        match synced {
+            Ok(Ok(added)) => {
+                let mut kept = new;
+                // Keep what is bound at start-up; everything else is read per use.
+                kept.storage.path = old.storage.path.clone();
+                kept.api = old.api.clone();
+                let fetch_pages = kept.fetch.fetch_pages;
+                let (max_feed, max_page) = (kept.fetch.max_feed_bytes, kept.fetch.max_page_bytes);
+                kept.fetch = old.fetch.clone();
+                kept.fetch.fetch_pages = fetch_pages;
+                kept.fetch.max_feed_bytes = max_feed;
+                kept.fetch.max_page_bytes = max_page;
+                ctx.cfg.store(Arc::new(kept));
+                ctx.wake.notify_one();
+                info!(feeds_added = added, "configuration reloaded");
+                if !restart_needed.is_empty() {
+                    warn!(settings = ?restart_needed, "these settings changed and take effect after a restart");
+                }
+            }
+            Ok(Err(e)) => warn!(error = %e, "reload refused; keeping the running configuration"),
+            Err(e) => warn!(error = %e, "reload failed; keeping the running configuration"),
+        }
+    }
+}
+
+/// Tells systemd the daemon is ready, keeps its STATUS line current, and pings the watchdog
+/// only while the pipeline makes progress: the scheduler went round recently and the writer
+/// commits a no-op within the watchdog period. A stuck scheduler or writer stops the pings and
+/// systemd restarts the service.
+async fn notify_systemd(ctx: Arc<Ctx>) {
+    use sd_notify::NotifyState;
+    let _ = sd_notify::notify(false, &[NotifyState::Ready]);
+    let watchdog = {
+        let mut usec = 0;
+        sd_notify::watchdog_enabled(false, &mut usec).then(|| Duration::from_micros(usec))
+    };
+    let tick = watchdog.map(|w| w / 3).unwrap_or(Duration::from_secs(10)).max(Duration::from_millis(200));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(tick) => {}
+            _ = ctx.background.cancelled() => return,
+        }
+        let status = {
+            let reader = lock(&ctx.reader);
+            reader.feed_counts().ok()
+        };
+        if let Some((total, failing)) = status {
+            let line =
+                format!("polling {} feeds, {} failing", group_thousands(total), group_thousands(failing));
+            let _ = sd_notify::notify(false, &[NotifyState::Status(&line)]);
+        }
+        if let Some(period) = watchdog {
+            let scheduler_ok = ctx.heartbeat.scheduler_age() < stall_limit(&ctx.cfg()).min(period * 2);
+            let writer_ok = matches!(
+                tokio::time::timeout(period, ctx.writer.chore(writer::Chore::Ping)).await,
+                Ok(Ok(_))
+            );
+            if scheduler_ok && writer_ok {
+                let _ = sd_notify::notify(false, &[NotifyState::Watchdog]);
+            } else {
+                warn!(scheduler_ok, writer_ok, "pipeline stalled; not pinging the watchdog");
+            }
+        }
+    }
+}
+
+/// 1204 → "1,204".
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
-    let feeds_sem = Arc::new(Semaphore::new(ctx.cfg.fetch.concurrency));
+    let feeds_sem = Arc::new(Semaphore::new(ctx.cfg().fetch.concurrency));
     let in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
     let mut last_prune: Option<Instant> = None;
     loop {
-        if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+        ctx.heartbeat.beat();
+        if mode == Mode::Forever && last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
             last_prune = Some(Instant::now());
-            prune_pages(ctx).await;
+            let c = ctx.clone();
+            ctx.tracker.spawn(async move { retention(&c).await });
         }
         let due = {
             let reader = lock(&ctx.reader);
             reader.feeds_to_poll(Utc::now(), mode == Mode::AllOnce)?
         };
+        ctx.metrics.feeds_planned.fetch_add(due.len() as u64, Relaxed);
         for feed in interleave_hosts(due) {
             if !lock(&in_flight).insert(feed.id) {
                 continue;
@@ -257,6 +441,7 @@ async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
                 p = feeds_sem.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
                 _ = ctx.token.cancelled() => return Ok(()),
             };
+            ctx.heartbeat.beat();
             let (c, flight) = (ctx.clone(), in_flight.clone());
             ctx.tracker.spawn(async move {
                 let id = feed.id;
@@ -275,32 +460,60 @@ async fn schedule_loop(ctx: &Arc<Ctx>, mode: Mode) -> Result<(), DaemonError> {
             .clamp(MIN_IDLE, MAX_IDLE);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
+            _ = ctx.wake.notified() => {}
             _ = ctx.token.cancelled() => return Ok(()),
         }
     }
 }
 
-/// Applies page retention in small transactions.
-async fn prune_pages(ctx: &Ctx) {
-    let Ok(keep) = chrono::Duration::from_std(ctx.cfg.storage.keep_pages) else { return };
-    let before = Utc::now() - keep;
-    let mut total = 0;
-    loop {
-        match ctx.writer.prune_pages(before, PRUNE_BATCH).await {
-            Ok(n) => {
-                total += n;
-                if n < PRUNE_BATCH {
+/// Applies page and article retention in small transactions, then gives freed pages back.
+async fn retention(ctx: &Ctx) {
+    let cfg = ctx.cfg();
+    let mut chores = Vec::new();
+    if let Ok(keep) = chrono::Duration::from_std(cfg.storage.keep_pages) {
+        chores.push(("pages", writer::Chore::PrunePages { before: Utc::now() - keep, limit: PRUNE_BATCH }));
+    }
+    if cfg.retention.is_active() {
+        chores.push(("articles", writer::Chore::PruneArticles { policy: cfg.retention, limit: PRUNE_BATCH }));
+    }
+    let mut freed_any = false;
+    for (what, chore) in chores {
+        let mut total = 0;
+        loop {
+            if ctx.token.is_cancelled() {
+                return;
+            }
+            match ctx.writer.chore(chore.clone()).await {
+                Ok(n) => {
+                    total += n;
+                    if n < PRUNE_BATCH {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    warn!(error = %e, what, "retention failed");
                     break;
                 }
             }
-            Err(e) => {
-                warn!(error = %e, "page retention failed");
-                break;
-            }
+            // Let the pipeline's own writes through between batches.
+            tokio::task::yield_now().await;
+        }
+        if total > 0 {
+            freed_any = true;
+            info!(deleted = total, what, "retention");
         }
     }
-    if total > 0 {
-        info!(pages = total, "deleted stored pages past their retention");
+    if freed_any {
+        loop {
+            match ctx.writer.chore(writer::Chore::Vacuum { pages: 2048 }).await {
+                Ok(n) if n >= 2048 => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    warn!(error = %e, "incremental vacuum failed");
+                    break;
+                }
+            }
+        }
     }
 }
 
@@ -342,26 +555,42 @@ async fn poll_feed(ctx: &Arc<Ctx>, feed: FeedRecord) {
         bytes = tracing::field::Empty, ms = tracing::field::Empty, new = tracing::field::Empty);
     async {
         let started = Instant::now();
-        ctx.stats.feeds_polled.fetch_add(1, Relaxed);
+        ctx.metrics.feed_started();
         let result = tokio::select! {
             r = poll_feed_inner(ctx, &feed) => r,
-            _ = ctx.token.cancelled() => return,
+            _ = ctx.token.cancelled() => {
+                ctx.metrics.feed_finished(false);
+                return;
+            }
         };
         let span = tracing::Span::current();
         span.record("ms", started.elapsed().as_millis() as u64);
         match result {
             Ok(()) => {
-                ctx.stats.feeds_ok.fetch_add(1, Relaxed);
+                ctx.metrics.feed_finished(true);
                 tracing::debug!("feed polled");
             }
             Err(e) => {
-                ctx.stats.feeds_failed.fetch_add(1, Relaxed);
+                ctx.metrics.feed_finished(false);
                 warn!(error = %e, "feed failed");
             }
         }
     }
     .instrument(span)
     .await
+}
+
+/// The HTTP status of a fetch's outcome, when a response was received.
+fn fetch_status(r: &Result<fetch::Fetched, FetchError>) -> Option<u16> {
+    match r {
+        Ok(f) => Some(f.status),
+        Err(e) => e.status(),
+    }
+}
+
+/// Body bytes received by a fetch.
+fn fetch_bytes(r: &Result<fetch::Fetched, FetchError>) -> usize {
+    r.as_ref().ok().and_then(|f| f.body.as_ref()).map_or(0, Vec::len)
 }
 
 /// A feed-level failure: stored on the feed, then reported.
@@ -395,11 +624,14 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         url: &url,
         etag: feed.etag.as_deref(),
         last_modified: feed.last_modified.as_deref(),
-        max_bytes: ctx.cfg.fetch.max_feed_bytes,
+        max_bytes: ctx.cfg().fetch.max_feed_bytes,
         accept: ACCEPT_FEED,
         settings: feed.request.as_ref(),
     };
-    let fetched = match ctx.fetcher.fetch(&req).await {
+    let started = Instant::now();
+    let result = ctx.fetcher.fetch(&req).await;
+    ctx.metrics.fetched(Kind::Feed, fetch_status(&result), fetch_bytes(&result), started.elapsed());
+    let fetched = match result {
         Ok(f) => f,
         Err(e) => {
             span.record("status", e.status().unwrap_or(0));
@@ -415,14 +647,14 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     let moved_to = fetched.moved_to.as_ref().map(Url::to_string);
     let interval = feed.interval_secs.map(Duration::from_secs);
     let Some(body) = fetched.body else {
-        ctx.stats.not_modified.fetch_add(1, Relaxed);
+        ctx.metrics.not_modified();
         let facts = PollFacts {
             interval,
             last_new_at: feed.last_new_at,
             fresh_for: fetched.fresh_for,
             ..Default::default()
         };
-        let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
+        let (next, interval) = schedule::after_success(&ctx.cfg().schedule, now, &facts, jitter);
         let update = FeedUpdate {
             fetched_at: now,
             status: Some(fetched.status),
@@ -442,14 +674,14 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         body_hash: Some(body_hash.clone()),
     };
     if feed.body_hash.as_deref() == Some(body_hash.as_str()) {
-        ctx.stats.unchanged.fetch_add(1, Relaxed);
+        ctx.metrics.unchanged();
         let facts = PollFacts {
             interval,
             last_new_at: feed.last_new_at,
             fresh_for: fetched.fresh_for,
             ..Default::default()
         };
-        let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
+        let (next, interval) = schedule::after_success(&ctx.cfg().schedule, now, &facts, jitter);
         let update = FeedUpdate {
             fetched_at: now,
             status: Some(fetched.status),
@@ -495,7 +727,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         hints: Some(&hints),
         fresh_for: fetched.fresh_for,
     };
-    let (next, interval) = schedule::after_success(&ctx.cfg.schedule, now, &facts, jitter);
+    let (next, interval) = schedule::after_success(&ctx.cfg().schedule, now, &facts, jitter);
     let update = FeedUpdate {
         fetched_at: now,
         status: Some(fetched.status),
@@ -509,7 +741,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         ..Default::default()
     };
     let stored = ctx.writer.feed_polled(feed.id, update, entries).await?;
-    ctx.stats.new_articles.fetch_add(stored.pending.len() as u64, Relaxed);
+    ctx.metrics.entries(stored.pending.len() as u64, stored.known as u64);
     for p in stored.pending {
         spawn_page(ctx, p).await;
     }
@@ -563,7 +795,7 @@ async fn store_failure(
         FeedFailure::Fetch(e) => e.retry_after(),
         _ => None,
     };
-    let next = schedule::after_failure(&ctx.cfg.schedule, now, feed.error_count + 1, retry_after, jitter);
+    let next = schedule::after_failure(&ctx.cfg().schedule, now, feed.error_count + 1, retry_after, jitter);
     let retry_after_until = retry_after.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
     let update = FeedUpdate {
         fetched_at: now,
@@ -584,11 +816,13 @@ async fn spawn_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
         _ = ctx.token.cancelled() => return,
     };
     let c = ctx.clone();
+    ctx.metrics.page_started();
     ctx.tracker.spawn(async move {
         tokio::select! {
             _ = process_page(&c, pending) => {}
             _ = c.token.cancelled() => {}
         }
+        c.metrics.page_finished();
         drop(permit);
     });
 }
@@ -684,25 +918,33 @@ impl Stories {
 async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
     let span = info_span!("page", id = pending.article_id, url = tracing::field::Empty);
     async {
+        let mut attempted = false;
         let page = match pending.entry.link.as_deref().map(Url::parse) {
-            Some(Ok(url)) if ctx.cfg.fetch.fetch_pages => {
+            Some(Ok(url)) if ctx.cfg().fetch.fetch_pages => {
+                attempted = true;
                 tracing::Span::current().record("url", url.as_str());
                 let req = FetchRequest {
                     url: &url,
                     etag: None,
                     last_modified: None,
-                    max_bytes: ctx.cfg.fetch.max_page_bytes,
+                    max_bytes: ctx.cfg().fetch.max_page_bytes,
                     accept: ACCEPT_PAGE,
                     settings: None,
                 };
-                match ctx.fetcher.fetch(&req).await {
+                let started = Instant::now();
+                let result = ctx.fetcher.fetch(&req).await;
+                ctx.metrics.fetched(
+                    Kind::Page,
+                    fetch_status(&result),
+                    fetch_bytes(&result),
+                    started.elapsed(),
+                );
+                match result {
                     Ok(f) => {
-                        ctx.stats.pages_fetched.fetch_add(1, Relaxed);
                         let (url, content_type) = (f.final_url, f.content_type);
                         f.body.map(|body| FetchedPage { body, url, content_type })
                     }
                     Err(e) => {
-                        ctx.stats.pages_failed.fetch_add(1, Relaxed);
                         warn!(error = %e, "page fetch failed; using the feed's content");
                         None
                     }
@@ -711,7 +953,7 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
             _ => None,
         };
         let entry = pending.entry;
-        let keep = !ctx.cfg.storage.keep_pages.is_zero();
+        let keep = !ctx.cfg().storage.keep_pages.is_zero();
         let finished = tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep)).await;
         let mut finished = match finished {
             Ok(f) => f,
@@ -720,12 +962,15 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
                 return;
             }
         };
+        if attempted && finished.article.source != crate::model::ContentSource::Page {
+            ctx.metrics.extraction_failed();
+        }
         if let Some(fp) = &finished.fingerprints {
             finished.story = Some(lock(&ctx.stories).assign(pending.article_id, fp));
         }
         match ctx.writer.article_ready(pending.article_id, finished).await {
             Ok(true) => {
-                ctx.stats.articles_committed.fetch_add(1, Relaxed);
+                ctx.metrics.committed();
             }
             Ok(false) => {}
             Err(e) => warn!(error = %e, "cannot store article"),

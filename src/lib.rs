@@ -25,6 +25,7 @@
 //!
 //! Stages 3, 4, 5 and 6 are pure functions over owned data: no network, no clock, no database.
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -34,6 +35,7 @@ pub mod enrich;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
+pub mod metrics;
 pub mod model;
 pub mod schedule;
 pub mod store;

@@ -2,6 +2,7 @@
 //! `rill tail --follow` reading while another process commits.
 
 use crate::util::*;
+use rill::store::Store;
 use std::collections::{BTreeSet, HashSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -302,4 +303,70 @@ fn per_feed_headers_user_agent_and_basic_auth_are_sent_and_never_shown() {
     let bad = run_rill(&config, &["feed", "add", "https://example.org/x", "--header", "no colon here"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Name: value"));
+}
+
+#[test]
+fn sighup_reloads_the_feed_list_and_refuses_a_bad_config_keeping_the_old_one() {
+    let server = TestServer::start_in_background();
+    let (feeds, _) = serve_farm(&server, 2, 3, Duration::ZERO);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rill.toml");
+    let with_feeds = |urls: &[&String]| {
+        let list: Vec<String> = urls.iter().map(|u| format!("{u:?}")).collect();
+        config_toml(dir.path(), false)
+            .replace("opml = \"\"", &format!("opml = \"\"\nurls = [{}]", list.join(", ")))
+    };
+    std::fs::write(&config, with_feeds(&[&feeds[0]])).unwrap();
+    let cfg = test_config(dir.path(), false);
+    let log = std::fs::File::create(dir.path().join("stderr")).unwrap();
+    let mut child = Command::new(rill_bin())
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let wait_for = |n: u64, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if Store::open_read_only(&cfg.storage.path, Duration::from_secs(1))
+                .and_then(|s| s.article_count())
+                .is_ok_and(|c| c >= n)
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{what}: fewer than {n} articles after 20 s");
+    };
+    wait_for(3, "first feed");
+    // A good new config: the second feed is subscribed and polled without a restart.
+    std::fs::write(&config, with_feeds(&[&feeds[0], &feeds[1]])).unwrap();
+    assert!(Command::new("kill").arg("-HUP").arg(child.id().to_string()).status().unwrap().success());
+    wait_for(6, "feed added by reload");
+    // A bad config: refused, logged, the daemon keeps running.
+    std::fs::write(&config, "[fetch]\nconcurrency = 0\n").unwrap();
+    assert!(Command::new("kill").arg("-HUP").arg(child.id().to_string()).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let log_path = dir.path().join("stderr");
+    while Instant::now() < deadline
+        && !std::fs::read_to_string(&log_path).unwrap_or_default().contains("new config refused")
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(text.contains("new config refused") && text.contains("fetch.concurrency"), "{text}");
+    assert!(child.try_wait().unwrap().is_none(), "rill run died on a bad reload");
+    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "rill run did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success());
 }

@@ -16,5 +16,8 @@ mod docs;
 // Processes: SIGKILL during ingest, `tail --follow` beside a writer.
 mod processes;
 
+// The HTTP API: /healthz, /metrics, /events.
+mod api;
+
 // `rill extract` on saved pages (files, gzip, batch directories).
 mod extract;

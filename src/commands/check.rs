@@ -54,3 +54,29 @@ fn check_db_path(path: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }
+
+/// `rill vacuum`: applies `[retention]` now (in batches, leaving tombstones), then rewrites the
+/// file without free pages and switches it to incremental auto-vacuum. Safe beside a running
+/// daemon (it waits for the write lock); needs free disk space for a copy of the database.
+pub fn vacuum(cfg: &Config) -> anyhow::Result<ExitCode> {
+    let path = &cfg.storage.path;
+    if !path.exists() {
+        anyhow::bail!("no database at {}; nothing to vacuum", path.display());
+    }
+    let mut store = crate::store::Store::open(path, cfg.storage.busy_timeout)?;
+    let mut pruned = 0;
+    if cfg.retention.is_active() {
+        loop {
+            let n = store.prune(&cfg.retention, 500)?;
+            pruned += n;
+            if n < 500 {
+                break;
+            }
+        }
+    }
+    let before = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    store.vacuum()?;
+    let after = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!("pruned {pruned} articles; {} bytes → {} bytes", before, after);
+    Ok(ExitCode::SUCCESS)
+}

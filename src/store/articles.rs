@@ -222,6 +222,7 @@ impl Store {
                 let found: Option<(i64, bool)> =
                     stmt.query_row(params![k, feed_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
                 Ok(match found {
+                    None if is_tombstoned(&self.conn, k)? => KeyState::KnownHere,
                     None => KeyState::New,
                     Some((_, false)) => KeyState::KnownElsewhere,
                     Some((_, true)) => KeyState::KnownHere,
@@ -287,6 +288,15 @@ impl Store {
     }
 }
 
+/// Whether retention pruned the article with this identity key.
+fn is_tombstoned(conn: &Connection, key: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM tombstones WHERE url = ?1")?
+        .query_row(params![key], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 fn next_seq(tx: &Connection) -> Result<i64, StoreError> {
     Ok(tx.query_row("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value", [], |r| {
         r.get(0)
@@ -320,6 +330,11 @@ pub(super) fn insert_entries(
             Some(id) => {
                 out.known += 1;
                 id
+            }
+            None if is_tombstoned(tx, &new.key)? => {
+                // Pruned by retention: never ingested again.
+                out.known += 1;
+                continue;
             }
             None => {
                 let e = &new.entry;

@@ -15,6 +15,7 @@ mod articles;
 mod enrichment;
 mod feeds;
 mod queries;
+mod retention;
 mod schema;
 pub mod writer;
 
@@ -22,6 +23,7 @@ pub use articles::{ArticleRow, FeedEntryRef, Finished, KeyState, NewEntry, Pendi
 pub use enrichment::{ArticleEntity, ArticleQuote, PageBlob};
 pub use feeds::{FeedRecord, FeedState, FeedUpdate, Validators};
 pub use queries::{SearchHit, Stats};
+pub use retention::Retention;
 pub use schema::SCHEMA_VERSION;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -111,6 +113,13 @@ impl Store {
 
     fn configure(&self, busy_timeout: Duration) -> rusqlite::Result<()> {
         self.conn.busy_timeout(busy_timeout)?;
+        // Incremental auto-vacuum lets retention give pages back to the file system without a
+        // full VACUUM. It can only be chosen before the first table exists (`rill vacuum`
+        // switches older files over).
+        let fresh: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if fresh == 0 {
+            self.conn.pragma_update(None, "auto_vacuum", "incremental")?;
+        }
         // WAL: readers never block the writer and see only committed transactions.
         // NORMAL: durable across a process crash; a power loss may lose the last transactions
         // but never corrupts the file.
@@ -141,6 +150,22 @@ impl Store {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Prunes up to `limit` articles that `policy` no longer keeps, in one transaction.
+    pub fn prune(&mut self, policy: &Retention, limit: usize) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = retention::prune_articles(&tx, policy, limit, Utc::now())?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Rewrites the file without free pages and switches it to incremental auto-vacuum
+    /// (`rill vacuum`). Needs room for a copy of the database; readers may go on meanwhile.
+    pub fn vacuum(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "auto_vacuum", "incremental")?;
+        self.conn.execute_batch("VACUUM; PRAGMA optimize;")?;
         Ok(())
     }
 
@@ -245,6 +270,46 @@ mod upgrade_tests {
         assert_eq!(hits, 1, "the full-text index survives the upgrade");
         assert!(store.article_entities(1).unwrap().is_empty());
         assert_eq!(store.last_seq().unwrap(), 1);
+    }
+
+    /// A database at schema version 2 (enrichment, pages, stories), with data, upgrades to the
+    /// current version with its entities, quotes and stories intact.
+    #[test]
+    fn a_version_2_database_upgrades_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+                 INSERT INTO stories (id, first_article_id, first_seen, last_seen, articles, outlets)
+                   VALUES (1, 1, '2026-11-01T00:00:01Z', '2026-11-01T00:00:01Z', 1, 1);
+                 INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at, story_id, outlet)
+                   VALUES (1, 1, 'https://example.org/a', 'A', 'Blinken said \"we talk\".', '2026-11-01T00:00:00Z',
+                           '2026-11-01T00:00:01Z', 1, 'example.org');
+                 INSERT INTO article_feeds VALUES (1, 1, 'g1', '2026-11-01T00:00:00Z');
+                 INSERT INTO entities (id, name, type) VALUES (1, 'Antony Blinken', 'PERSON');
+                 INSERT INTO article_entities VALUES (1, 1, 'US Secretary of State', 1, 0);
+                 INSERT INTO quotes (article_id, speaker_id, speaker, text, start, \"end\")
+                   VALUES (1, 1, 'Antony Blinken', 'we talk', 15, 22);
+                 UPDATE counters SET value = 1 WHERE name = 'seq';",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
+        let rows = store.articles_since(0, 10).unwrap();
+        assert_eq!((rows.len(), rows[0].story_id), (1, Some(1)));
+        let entities = store.article_entities(1).unwrap();
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].role.as_deref(), Some("US Secretary of State"));
+        assert_eq!(store.article_quotes(1).unwrap().len(), 1);
+        let tombstones: i64 =
+            store.conn().query_row("SELECT count(*) FROM tombstones", [], |r| r.get(0)).unwrap();
+        assert_eq!(tombstones, 0);
     }
 }
 

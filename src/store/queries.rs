@@ -93,6 +93,24 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Feeds by state, `(state, count)`.
+    pub fn feeds_by_state(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT state, count(*) FROM feeds GROUP BY state")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// `(feeds polled, feeds failing)`, for the systemd status line. Gone and disabled feeds
+    /// are not polled and not counted.
+    pub fn feed_counts(&self) -> Result<(u64, u64), StoreError> {
+        let (active, failing): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(state = 'failing'), 0) FROM feeds WHERE state IN ('ok', 'failing')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((active.max(0) as u64, failing.max(0) as u64))
+    }
+
     /// Counts for `rill stats`.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let c = &self.conn;

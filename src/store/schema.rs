@@ -168,6 +168,18 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE feeds ADD COLUMN guid_trust TEXT NOT NULL DEFAULT 'trusted'
         CHECK (guid_trust IN ('trusted', 'unstable', 'reused'));
     "#,
+    // 3: retention. A pruned article leaves a tombstone of its identity so that it is not
+    //    ingested again; the per-feed quota needs each feed's articles in id order.
+    r#"
+    CREATE TABLE tombstones (
+        url        TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL,
+        seq        INTEGER,
+        pruned_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX tombstones_pruned_at ON tombstones (pruned_at);
+    CREATE INDEX article_feeds_feed_article ON article_feeds (feed_id, article_id);
+    "#,
 ];
 
 /// The schema version this build writes.

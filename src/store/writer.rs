@@ -10,10 +10,11 @@
 
 use super::articles::{complete_article, insert_entries, revise_article, Finished, Inserted};
 use super::feeds::{apply_update, FeedUpdate};
+use super::retention::{prune_articles, Retention};
 use super::{NewEntry, PendingArticle, Store, StoreError};
 use chrono::Utc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// Ops waiting for the writer at most. Large enough to fill a batch while the previous one
 /// commits; small enough that a stalled disk stops the fetchers within a few hundred items.
@@ -51,12 +52,8 @@ pub enum WriteOp {
         finished: Box<Finished>,
         reply: oneshot::Sender<Result<bool, StoreError>>,
     },
-    /// Deletes up to `limit` stored pages fetched before `before` (page retention).
-    PrunePages {
-        before: chrono::DateTime<Utc>,
-        limit: usize,
-        reply: oneshot::Sender<Result<usize, StoreError>>,
-    },
+    /// Housekeeping; replies with a count.
+    Chore { chore: Chore, reply: oneshot::Sender<Result<usize, StoreError>> },
     /// A visible article was extracted again: store it as a revision if it changed.
     ArticleRevised {
         article_id: i64,
@@ -65,10 +62,25 @@ pub enum WriteOp {
     },
 }
 
+/// Housekeeping the writer does between the pipeline's ops, each in a small transaction so
+/// that readers and the pipeline are never held up for long.
+#[derive(Debug, Clone)]
+pub enum Chore {
+    /// Deletes up to `limit` stored pages fetched before `before` (page retention).
+    PrunePages { before: chrono::DateTime<Utc>, limit: usize },
+    /// Prunes up to `limit` articles the retention policy no longer keeps.
+    PruneArticles { policy: Retention, limit: usize },
+    /// Returns up to `pages` free pages of the file to the file system (incremental vacuum).
+    Vacuum { pages: usize },
+    /// Does nothing in a write transaction: proves the writer takes ops and gets the write lock.
+    Ping,
+}
+
 /// A cloneable handle to the writer. The writer stops when the last handle is dropped.
 #[derive(Debug, Clone)]
 pub struct WriterHandle {
     tx: mpsc::Sender<WriteOp>,
+    commits: watch::Receiver<u64>,
 }
 
 impl WriterHandle {
@@ -98,16 +110,16 @@ impl WriterHandle {
         rx.await.map_err(|_| StoreError::WriterGone)?
     }
 
-    /// Prunes stored pages older than `before`, in batches of `limit`; resolves with the number
-    /// deleted by this batch.
-    pub async fn prune_pages(
-        &self,
-        before: chrono::DateTime<Utc>,
-        limit: usize,
-    ) -> Result<usize, StoreError> {
+    /// Runs one chore; resolves after commit with its count.
+    pub async fn chore(&self, chore: Chore) -> Result<usize, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.send(WriteOp::PrunePages { before, limit, reply }).await?;
+        self.send(WriteOp::Chore { chore, reply }).await?;
         rx.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// A receiver that changes after every commit that made articles visible (for live streams).
+    pub fn commits(&self) -> watch::Receiver<u64> {
+        self.commits.clone()
     }
 
     async fn send(&self, op: WriteOp) -> Result<(), StoreError> {
@@ -127,16 +139,18 @@ pub fn spawn(
     batch_size: usize,
 ) -> std::io::Result<(WriterHandle, std::thread::JoinHandle<Result<(), StoreError>>)> {
     let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
+    let (commits_tx, commits) = watch::channel(0);
     let join = std::thread::Builder::new()
         .name("rill-writer".into())
-        .spawn(move || Writer { store, rx, batch_size: batch_size.max(1) }.run())?;
-    Ok((WriterHandle { tx }, join))
+        .spawn(move || Writer { store, rx, batch_size: batch_size.max(1), commits: commits_tx }.run())?;
+    Ok((WriterHandle { tx, commits }, join))
 }
 
 struct Writer {
     store: Store,
     rx: mpsc::Receiver<WriteOp>,
     batch_size: usize,
+    commits: watch::Sender<u64>,
 }
 
 /// The result of one op, to be sent once the batch is committed.
@@ -158,6 +172,9 @@ impl Writer {
                 }
             }
             let outcomes = self.commit_with_retry(&batch)?;
+            if outcomes.iter().any(|o| matches!(o, Outcome::Ready(Ok(true)))) {
+                self.commits.send_modify(|n| *n = n.wrapping_add(1));
+            }
             reply_all(std::mem::take(&mut batch), outcomes);
         }
         Ok(())
@@ -209,14 +226,7 @@ impl Writer {
                 WriteOp::ArticleRevised { article_id, finished, .. } => {
                     Outcome::Ready(revise_article(&sp, *article_id, finished, now))
                 }
-                WriteOp::PrunePages { before, limit, .. } => Outcome::Pruned(
-                    sp.execute(
-                        "DELETE FROM pages WHERE article_id IN
-                            (SELECT article_id FROM pages WHERE fetched_at < ?1 ORDER BY fetched_at LIMIT ?2)",
-                        rusqlite::params![super::fmt_time(*before), *limit as i64],
-                    )
-                    .map_err(StoreError::from),
-                ),
+                WriteOp::Chore { chore, .. } => Outcome::Pruned(run_chore(&sp, chore, now)),
             };
             let err = match &outcome {
                 Outcome::Polled(Err(e)) | Outcome::Ready(Err(e)) | Outcome::Pruned(Err(e)) => Some(e),
@@ -242,12 +252,37 @@ impl Writer {
     }
 }
 
+fn run_chore(
+    tx: &rusqlite::Connection,
+    chore: &Chore,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    match chore {
+        Chore::PrunePages { before, limit } => Ok(tx.execute(
+            "DELETE FROM pages WHERE article_id IN
+                (SELECT article_id FROM pages WHERE fetched_at < ?1 ORDER BY fetched_at LIMIT ?2)",
+            rusqlite::params![super::fmt_time(*before), *limit as i64],
+        )?),
+        Chore::PruneArticles { policy, limit } => prune_articles(tx, policy, *limit, now),
+        Chore::Vacuum { pages } => {
+            let before: i64 = tx.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+            // incremental_vacuum returns one row per page freed; step through them.
+            let mut stmt = tx.prepare(&format!("PRAGMA incremental_vacuum({pages})"))?;
+            let mut rows = stmt.query([])?;
+            while rows.next()?.is_some() {}
+            let after: i64 = tx.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+            Ok((before - after).max(0) as usize)
+        }
+        Chore::Ping => Ok(0),
+    }
+}
+
 fn failed(op: &WriteOp, e: &StoreError) -> Outcome {
     let copy = || StoreError::BatchFailed(e.to_string());
     match op {
         WriteOp::FeedPolled { .. } => Outcome::Polled(Err(copy())),
         WriteOp::ArticleReady { .. } | WriteOp::ArticleRevised { .. } => Outcome::Ready(Err(copy())),
-        WriteOp::PrunePages { .. } => Outcome::Pruned(Err(copy())),
+        WriteOp::Chore { .. } => Outcome::Pruned(Err(copy())),
     }
 }
 
@@ -264,7 +299,7 @@ fn reply_all(batch: Vec<WriteOp>, outcomes: Vec<Outcome>) {
             ) => {
                 let _ = reply.send(r);
             }
-            (WriteOp::PrunePages { reply, .. }, Outcome::Pruned(r)) => {
+            (WriteOp::Chore { reply, .. }, Outcome::Pruned(r)) => {
                 let _ = reply.send(r);
             }
             _ => {}
