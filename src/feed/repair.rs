@@ -1,0 +1,906 @@
+//! Markup repair: decoded text → well-formed XML that feed-rs can read, in one linear pass.
+//!
+//! Owns every fix applied to the document before feed-rs sees it:
+//! * junk, a BOM or text before the root element is dropped, and the XML declaration is
+//!   rewritten to say UTF-8 (the text is already decoded);
+//! * DOCTYPEs (and with them internal entities, so nothing can expand), comments and processing
+//!   instructions are dropped;
+//! * HTML named entities become numeric references, bare `&` and stray `<` are escaped, numeric
+//!   references to C1 controls are read as windows-1252 (as browsers do), characters XML forbids
+//!   are dropped;
+//! * attributes are quoted and de-duplicated; tags are balanced (a stray end tag is dropped, a
+//!   missing one is supplied) and nesting is capped at [`MAX_DEPTH`];
+//! * format fixes: an `<rss>` root always says `version="2.0"` (feed-rs dispatches on it, and
+//!   reads 0.9x through its 2.0 parser anyway), common namespace prefixes are declared when a
+//!   feed forgets to, and Atom 0.3 is mapped to Atom 1.0 (namespace, element names, content
+//!   `mode`, base64 content decoded), empty Atom `content` is removed;
+//! * the scheduler's hints (`ttl`, `sy:update*`, `skipHours`, `skipDays`) are read on the way.
+//!
+//! Knows nothing of feed-rs's model; the output is plain XML text.
+
+use crate::model::FeedHints;
+use base64::Engine as _;
+use markup5ever::data::NAMED_ENTITIES;
+
+/// Elements nested deeper than this are flattened (their tags dropped, their text kept).
+pub const MAX_DEPTH: usize = 256;
+/// Attributes kept per tag; more are dropped (keeps the duplicate check constant-time).
+const MAX_ATTRS: usize = 32;
+/// Longest entity name looked up.
+const MAX_ENTITY: usize = 40;
+/// How far into the document the root element is looked for past leading junk.
+const ROOT_WINDOW: usize = 64 * 1024;
+
+const ATOM03_NS: &str = "http://purl.org/atom/ns#";
+const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
+
+/// Prefixes feeds use without declaring them, with their usual namespace.
+const COMMON_PREFIXES: &[(&str, &str)] = &[
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("content", "http://purl.org/rss/1.0/modules/content/"),
+    ("media", "http://search.yahoo.com/mrss/"),
+    ("itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
+    ("sy", "http://purl.org/rss/1.0/modules/syndication/"),
+    ("atom", "http://www.w3.org/2005/Atom"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+];
+
+/// What kind of document the text holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Xml,
+    Json,
+    /// Neither `<` nor `{` anywhere: not a feed.
+    Empty,
+}
+
+/// The repaired document and what was learnt on the way.
+#[derive(Debug)]
+pub struct Repaired {
+    pub text: String,
+    pub kind: DocKind,
+    pub hints: FeedHints,
+    /// Local name of the root element (XML only).
+    pub root: Option<String>,
+}
+
+/// Repairs a decoded document. Linear in its length; never fails.
+pub fn repair(text: &str) -> Repaired {
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.bytes().position(|b| b == b'<' || b == b'{');
+    match first.map(|i| (i, text.as_bytes()[i])) {
+        None => {
+            Repaired { text: String::new(), kind: DocKind::Empty, hints: FeedHints::default(), root: None }
+        }
+        Some((i, b'{')) => Repaired {
+            text: text[i..].to_string(),
+            kind: DocKind::Json,
+            hints: FeedHints::default(),
+            root: None,
+        },
+        Some(_) => {
+            let start = markup_start(text);
+            let mut r = Repairer::new(&text.as_bytes()[start..]);
+            r.run();
+            let out = String::from_utf8(r.out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            Repaired { text: out, kind: DocKind::Xml, hints: r.hints, root: r.root }
+        }
+    }
+}
+
+/// Where the markup starts: the XML declaration or a feed root if one is near the top
+/// (skipping, say, a PHP warning printed before the feed), else the first `<`.
+fn markup_start(text: &str) -> usize {
+    let window = &text.as_bytes()[..text.len().min(ROOT_WINDOW)];
+    let mut first = None;
+    for (i, _) in window.iter().enumerate().filter(|(_, &b)| b == b'<') {
+        first.get_or_insert(i);
+        let rest = &window[i + 1..];
+        let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        if starts(b"?xml") || starts(b"rss") || starts(b"feed") || starts(b"rdf:rdf") || starts(b"!doctype") {
+            return i;
+        }
+    }
+    first.or_else(|| text.find('<')).unwrap_or(0)
+}
+
+/// Which scheduler hint an open element carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Ttl,
+    UpdatePeriod,
+    UpdateFrequency,
+    SkipHour,
+    SkipDay,
+}
+
+#[derive(Debug)]
+struct Open {
+    /// The tag name as written out.
+    name: String,
+    /// Where the start tag begins in the output.
+    tag_start: usize,
+    /// Where the element's content begins in the output.
+    body_start: usize,
+    drop_if_empty: bool,
+    base64: bool,
+    hint: Option<Hint>,
+}
+
+struct Repairer<'a> {
+    src: &'a [u8],
+    pos: usize,
+    out: Vec<u8>,
+    stack: Vec<Open>,
+    root: Option<String>,
+    done: bool,
+    atom: bool,
+    atom03: bool,
+    hints: FeedHints,
+    sy_period: Option<u64>,
+    sy_frequency: Option<u64>,
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80
+}
+
+fn is_name_char(b: u8) -> bool {
+    is_name_start(b) || b.is_ascii_digit() || b == b'-' || b == b'.'
+}
+
+/// Bytes that end a run of plain text: markup, references and characters XML forbids.
+fn is_text_special(b: u8) -> bool {
+    b == b'<' || b == b'&' || b == 0xEF || (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
+}
+
+fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+fn is_xml_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// Code points windows-1252 puts where ISO-8859-1 has C1 controls.
+fn cp1252(c: u32) -> u32 {
+    const MAP: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+        0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+        0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    match c {
+        0x80..=0x9F => MAP[(c - 0x80) as usize],
+        _ => c,
+    }
+}
+
+/// Atom 0.3 element names and their Atom 1.0 equivalents.
+fn atom03_rename(local: &str) -> Option<&'static str> {
+    Some(match local {
+        "issued" => "published",
+        "modified" => "updated",
+        "created" => "rill-created",
+        "tagline" => "subtitle",
+        "copyright" => "rights",
+        "url" => "uri",
+        "info" => "rill-info",
+        _ => return None,
+    })
+}
+
+impl<'a> Repairer<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        let mut out = Vec::with_capacity(src.len() + src.len() / 16 + 64);
+        out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        Repairer {
+            src,
+            pos: 0,
+            out,
+            stack: Vec::new(),
+            root: None,
+            done: false,
+            atom: false,
+            atom03: false,
+            hints: FeedHints::default(),
+            sy_period: None,
+            sy_frequency: None,
+        }
+    }
+
+    fn starts(&self, p: &[u8]) -> bool {
+        self.src.len() - self.pos >= p.len() && self.src[self.pos..self.pos + p.len()].eq_ignore_ascii_case(p)
+    }
+
+    /// Position of `needle` at or after `from`, if any.
+    fn find(&self, from: usize, needle: &[u8]) -> Option<usize> {
+        let hay = self.src.get(from..)?;
+        if needle.is_empty() || hay.len() < needle.len() {
+            return None;
+        }
+        let first = needle[0];
+        let mut i = 0;
+        while i + needle.len() <= hay.len() {
+            match hay[i..].iter().position(|&b| b == first) {
+                None => return None,
+                Some(off) => {
+                    i += off;
+                    if i + needle.len() <= hay.len() && &hay[i..i + needle.len()] == needle {
+                        return Some(from + i);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        None
+    }
+
+    fn run(&mut self) {
+        while self.pos < self.src.len() && !self.done {
+            let b = self.src[self.pos];
+            if b == b'<' {
+                self.markup();
+            } else {
+                self.text();
+            }
+        }
+        while let Some(open) = self.stack.pop() {
+            self.close(open);
+        }
+    }
+
+    /// Character data up to the next `<`.
+    fn text(&mut self) {
+        let keep = !self.stack.is_empty();
+        while self.pos < self.src.len() {
+            let run_end = self.src[self.pos..]
+                .iter()
+                .position(|&b| is_text_special(b))
+                .map_or(self.src.len(), |i| self.pos + i);
+            if keep {
+                self.out.extend_from_slice(&self.src[self.pos..run_end]);
+            }
+            self.pos = run_end;
+            let Some(&b) = self.src.get(self.pos) else { return };
+            match b {
+                b'<' => return,
+                b'&' => {
+                    if keep {
+                        self.entity();
+                    } else {
+                        self.pos += 1;
+                    }
+                }
+                0xEF => {
+                    // U+FFFE and U+FFFF (EF BF BE/BF) are not XML characters.
+                    let bad = matches!(self.src.get(self.pos + 1..self.pos + 3), Some([0xBF, 0xBE | 0xBF]));
+                    if bad {
+                        self.pos += 3;
+                    } else {
+                        if keep {
+                            self.out.push(b);
+                        }
+                        self.pos += 1;
+                    }
+                }
+                _ => self.pos += 1, // a control character XML forbids
+            }
+        }
+    }
+
+    /// An `&` in text or an attribute value: a valid reference is kept (named HTML ones made
+    /// numeric), anything else is escaped.
+    fn entity(&mut self) {
+        let start = self.pos + 1;
+        let mut j = start;
+        while j < self.src.len()
+            && j - start <= MAX_ENTITY
+            && (self.src[j].is_ascii_alphanumeric() || self.src[j] == b'#')
+        {
+            j += 1;
+        }
+        if j == start || self.src.get(j) != Some(&b';') {
+            self.out.extend_from_slice(b"&amp;");
+            self.pos += 1;
+            return;
+        }
+        let name = &self.src[start..j];
+        let after = j + 1;
+        if let Some(num) = name.strip_prefix(b"#") {
+            let parsed = match num {
+                [b'x' | b'X', hex @ ..] => {
+                    std::str::from_utf8(hex).ok().and_then(|h| u32::from_str_radix(h, 16).ok())
+                }
+                dec => std::str::from_utf8(dec).ok().and_then(|d| d.parse::<u32>().ok()),
+            };
+            match parsed {
+                Some(c) => {
+                    let c = cp1252(c);
+                    if is_xml_char(c) {
+                        self.push_char_ref(c);
+                    }
+                    self.pos = after;
+                }
+                None => {
+                    self.out.extend_from_slice(b"&amp;");
+                    self.pos += 1;
+                }
+            }
+            return;
+        }
+        if matches!(name, b"amp" | b"lt" | b"gt" | b"quot" | b"apos") {
+            self.out.extend_from_slice(&self.src[self.pos..after]);
+            self.pos = after;
+            return;
+        }
+        let mut key = [0u8; MAX_ENTITY + 2];
+        key[..name.len()].copy_from_slice(name);
+        key[name.len()] = b';';
+        let found = std::str::from_utf8(&key[..=name.len()]).ok().and_then(|k| NAMED_ENTITIES.get(k));
+        match found {
+            Some(&(a, b)) => {
+                self.push_char_ref(a);
+                if b != 0 {
+                    self.push_char_ref(b);
+                }
+                self.pos = after;
+            }
+            None => {
+                self.out.extend_from_slice(b"&amp;");
+                self.pos += 1;
+            }
+        }
+    }
+
+    fn push_char_ref(&mut self, c: u32) {
+        use std::io::Write as _;
+        let _ = write!(self.out, "&#{c};");
+    }
+
+    fn markup(&mut self) {
+        if self.starts(b"<!--") {
+            // Comments are dropped: feed-rs ignores them, and `--` inside one is an error.
+            self.pos = self.find(self.pos + 4, b"-->").map_or(self.src.len(), |e| e + 3);
+        } else if self.starts(b"<![CDATA[") {
+            let body = self.pos + 9;
+            let end = self.find(body, b"]]>").unwrap_or(self.src.len());
+            if !self.stack.is_empty() {
+                self.out.extend_from_slice(b"<![CDATA[");
+                self.push_clean(body, end);
+                self.out.extend_from_slice(b"]]>");
+            }
+            self.pos = (end + 3).min(self.src.len());
+        } else if self.starts(b"<!") {
+            self.skip_declaration();
+        } else if self.starts(b"<?") {
+            self.pos = self.find(self.pos + 2, b"?>").map_or(self.src.len(), |e| e + 2);
+        } else if self.starts(b"</") {
+            self.end_tag();
+        } else if self.src.get(self.pos + 1).is_some_and(|&b| is_name_start(b)) {
+            self.start_tag();
+        } else {
+            if !self.stack.is_empty() {
+                self.out.extend_from_slice(b"&lt;");
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Copies `src[from..to]` without the characters XML forbids.
+    fn push_clean(&mut self, from: usize, to: usize) {
+        let mut i = from;
+        while i < to {
+            let b = self.src[i];
+            if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
+                i += 1;
+            } else if b == 0xEF && matches!(self.src.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) {
+                i += 3;
+            } else {
+                self.out.push(b);
+                i += 1;
+            }
+        }
+    }
+
+    /// Skips `<!DOCTYPE …>` or any other `<!…>` declaration, including an internal subset.
+    fn skip_declaration(&mut self) {
+        let mut depth = 0usize;
+        let mut quote = None;
+        let mut i = self.pos + 2;
+        while i < self.src.len() {
+            let b = self.src[i];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None => match b {
+                    b'"' | b'\'' => quote = Some(b),
+                    b'[' => depth += 1,
+                    b']' => depth = depth.saturating_sub(1),
+                    b'>' if depth == 0 => {
+                        self.pos = i + 1;
+                        return;
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+        self.pos = self.src.len();
+    }
+
+    fn read_name(&mut self) -> String {
+        let start = self.pos;
+        while self.pos < self.src.len() && is_name_char(self.src[self.pos]) {
+            self.pos += 1;
+        }
+        String::from_utf8_lossy(&self.src[start..self.pos]).into_owned()
+    }
+
+    fn end_tag(&mut self) {
+        self.pos += 2;
+        let name = self.read_name();
+        self.pos =
+            self.src[self.pos..].iter().position(|&b| b == b'>' || b == b'<').map_or(self.src.len(), |i| {
+                if self.src[self.pos + i] == b'>' {
+                    self.pos + i + 1
+                } else {
+                    self.pos + i
+                }
+            });
+        let name = self.renamed(name);
+        let Some(idx) = self.stack.iter().rposition(|o| o.name == name) else { return };
+        while self.stack.len() > idx {
+            if let Some(open) = self.stack.pop() {
+                self.close(open);
+            }
+        }
+        if self.stack.is_empty() {
+            self.done = true;
+        }
+    }
+
+    fn renamed(&self, name: String) -> String {
+        if !self.atom03 {
+            return name;
+        }
+        match atom03_rename(local(&name)) {
+            Some(new) => match name.rsplit_once(':') {
+                Some((prefix, _)) => format!("{prefix}:{new}"),
+                None => new.to_string(),
+            },
+            None => name,
+        }
+    }
+
+    /// Ends an open element: applies the fixes that needed its whole content, then writes the
+    /// end tag.
+    fn close(&mut self, open: Open) {
+        let body = &self.out[open.body_start..];
+        if open.drop_if_empty && body.iter().all(|b| b.is_ascii_whitespace()) {
+            self.out.truncate(open.tag_start);
+            return;
+        }
+        if let Some(hint) = open.hint {
+            let value = String::from_utf8_lossy(&self.out[open.body_start..]).trim().to_string();
+            self.record_hint(hint, &value);
+        }
+        if open.base64 {
+            let encoded: Vec<u8> = self.out[open.body_start..]
+                .iter()
+                .copied()
+                .filter(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b))
+                .collect();
+            let padded = encoded.iter().take_while(|&&b| b != b'=').count();
+            if let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&encoded[..padded]) {
+                let decoded = String::from_utf8_lossy(&decoded).into_owned();
+                self.out.truncate(open.body_start);
+                let escaped = escape_text(&decoded);
+                self.out.extend_from_slice(escaped.as_bytes());
+            }
+        }
+        self.out.extend_from_slice(b"</");
+        self.out.extend_from_slice(open.name.as_bytes());
+        self.out.push(b'>');
+    }
+
+    fn record_hint(&mut self, hint: Hint, value: &str) {
+        match hint {
+            Hint::Ttl => self.hints.ttl_minutes = value.parse().ok().filter(|&m| m > 0),
+            Hint::UpdatePeriod => {
+                self.sy_period = match value.to_ascii_lowercase().as_str() {
+                    "hourly" => Some(3600),
+                    "daily" => Some(86_400),
+                    "weekly" => Some(604_800),
+                    "monthly" => Some(2_592_000),
+                    "yearly" => Some(31_536_000),
+                    _ => None,
+                }
+            }
+            Hint::UpdateFrequency => self.sy_frequency = value.parse().ok().filter(|&f| f > 0),
+            Hint::SkipHour => {
+                if let Ok(h) = value.parse::<u8>() {
+                    let h = if h == 24 { 0 } else { h };
+                    if h < 24 && !self.hints.skip_hours.contains(&h) {
+                        self.hints.skip_hours.push(h);
+                    }
+                }
+            }
+            Hint::SkipDay => {
+                const DAYS: [&str; 7] =
+                    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+                let v = value.to_ascii_lowercase();
+                if let Some(d) = DAYS.iter().position(|d| *d == v) {
+                    let d = d as u8;
+                    if !self.hints.skip_days.contains(&d) {
+                        self.hints.skip_days.push(d);
+                    }
+                }
+            }
+        }
+        if let Some(period) = self.sy_period {
+            self.hints.update_interval_secs = Some(period / self.sy_frequency.unwrap_or(1).max(1));
+        }
+    }
+
+    fn start_tag(&mut self) {
+        let tag_start = self.out.len();
+        self.pos += 1;
+        let raw_name = self.read_name();
+        let (mut attrs, self_closing) = self.read_attributes();
+        let first = self.root.is_none();
+        if first {
+            let root_local = local(&raw_name).to_string();
+            self.atom = root_local == "feed" || root_local == "entry";
+            self.atom03 = self.atom
+                && attrs.iter().any(|(n, v)| {
+                    (n == "version" && v.trim() == "0.3") || (n.starts_with("xmlns") && v == ATOM03_NS)
+                });
+            if root_local == "rss" {
+                attrs.retain(|(n, _)| n != "version");
+                attrs.push(("version".into(), "2.0".into()));
+            }
+            let feed_root = matches!(root_local.as_str(), "rss" | "feed" | "RDF" | "entry");
+            for (prefix, ns) in COMMON_PREFIXES.iter().filter(|_| feed_root) {
+                let decl = format!("xmlns:{prefix}");
+                if !attrs.iter().any(|(n, _)| *n == decl) && attrs.len() < MAX_ATTRS {
+                    attrs.push((decl, (*ns).to_string()));
+                }
+            }
+            self.root = Some(root_local);
+        } else if self.stack.is_empty() {
+            // A second root (or junk after the first): the document ends with its first root.
+            self.done = true;
+            return;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return;
+        }
+        let name = self.renamed(raw_name);
+        let local_name = local(&name).to_string();
+        if self.atom03 {
+            for (_, v) in attrs.iter_mut() {
+                if v == ATOM03_NS {
+                    *v = ATOM10_NS.to_string();
+                }
+            }
+        }
+        let mut base64 = false;
+        let mut drop_if_empty = false;
+        if self.atom && matches!(local_name.as_str(), "content" | "summary" | "title" | "subtitle" | "rights")
+        {
+            base64 = normalise_text_construct(&mut attrs, local_name == "content");
+            drop_if_empty = local_name == "content" && !attrs.iter().any(|(n, _)| n == "src");
+        }
+        let parent = self.stack.last().map(|o| local(&o.name).to_string());
+        let hint = match (local_name.as_str(), parent.as_deref()) {
+            ("ttl", _) => Some(Hint::Ttl),
+            ("updatePeriod", _) => Some(Hint::UpdatePeriod),
+            ("updateFrequency", _) => Some(Hint::UpdateFrequency),
+            ("hour", Some("skipHours")) => Some(Hint::SkipHour),
+            ("day", Some("skipDays")) => Some(Hint::SkipDay),
+            _ => None,
+        };
+        self.out.push(b'<');
+        self.out.extend_from_slice(name.as_bytes());
+        for (n, v) in &attrs {
+            self.out.push(b' ');
+            self.out.extend_from_slice(n.as_bytes());
+            self.out.extend_from_slice(b"=\"");
+            self.out.extend_from_slice(v.as_bytes());
+            self.out.push(b'"');
+        }
+        if self_closing {
+            if drop_if_empty {
+                self.out.truncate(tag_start);
+            } else {
+                self.out.extend_from_slice(b"/>");
+            }
+            if first {
+                self.done = true;
+            }
+            return;
+        }
+        self.out.push(b'>');
+        let body_start = self.out.len();
+        self.stack.push(Open { name, tag_start, body_start, drop_if_empty, base64, hint });
+    }
+
+    /// Reads attributes up to the end of the tag. Values come back escaped for a `"`-quoted
+    /// attribute; unquoted values are quoted, valueless ones get their own name as value.
+    fn read_attributes(&mut self) -> (Vec<(String, String)>, bool) {
+        let mut attrs: Vec<(String, String)> = Vec::new();
+        loop {
+            while self.pos < self.src.len() && self.src[self.pos].is_ascii_whitespace() {
+                self.pos += 1;
+            }
+            let Some(&b) = self.src.get(self.pos) else { return (attrs, false) };
+            if b == b'>' {
+                self.pos += 1;
+                return (attrs, false);
+            }
+            if b == b'/' && self.src.get(self.pos + 1) == Some(&b'>') {
+                self.pos += 2;
+                return (attrs, true);
+            }
+            if b == b'<' {
+                return (attrs, false); // an unterminated tag: end it here
+            }
+            if !is_name_start(b) {
+                self.pos += 1; // garbage between attributes
+                continue;
+            }
+            let name = self.read_name();
+            while self.pos < self.src.len() && self.src[self.pos].is_ascii_whitespace() {
+                self.pos += 1;
+            }
+            let value = if self.src.get(self.pos) == Some(&b'=') {
+                self.pos += 1;
+                while self.pos < self.src.len() && self.src[self.pos].is_ascii_whitespace() {
+                    self.pos += 1;
+                }
+                self.read_value()
+            } else {
+                escape_attr(&name)
+            };
+            if attrs.len() < MAX_ATTRS && !attrs.iter().any(|(n, _)| *n == name) {
+                attrs.push((name, value));
+            }
+        }
+    }
+
+    fn read_value(&mut self) -> String {
+        let saved = std::mem::take(&mut self.out);
+        let quote = match self.src.get(self.pos) {
+            Some(&q @ (b'"' | b'\'')) => {
+                self.pos += 1;
+                Some(q)
+            }
+            _ => None,
+        };
+        // A quoted value ends at its quote; an unterminated one at the end of the tag.
+        let limit = match quote {
+            Some(q) => self.src[self.pos..].iter().position(|&b| b == q),
+            None => self.src[self.pos..].iter().position(|&b| b.is_ascii_whitespace() || b == b'>'),
+        }
+        .map(|i| self.pos + i);
+        let (end, skip) = match (limit, quote) {
+            (Some(e), Some(_)) => (e, 1),
+            (Some(e), None) => (e, 0),
+            (None, _) => {
+                let e = self.src[self.pos..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(self.src.len(), |i| self.pos + i);
+                (e, 0)
+            }
+        };
+        while self.pos < end {
+            let b = self.src[self.pos];
+            match b {
+                b'&' => self.entity(),
+                b'<' => {
+                    self.out.extend_from_slice(b"&lt;");
+                    self.pos += 1;
+                }
+                b'"' => {
+                    self.out.extend_from_slice(b"&quot;");
+                    self.pos += 1;
+                }
+                b'\t' | b'\n' | b'\r' => {
+                    self.out.push(b' ');
+                    self.pos += 1;
+                }
+                b if b < 0x20 => self.pos += 1,
+                _ => {
+                    self.out.push(b);
+                    self.pos += 1;
+                }
+            }
+        }
+        self.pos = (end + skip).min(self.src.len());
+        let value = std::mem::replace(&mut self.out, saved);
+        String::from_utf8(value).unwrap_or_default()
+    }
+}
+
+/// Makes an Atom text construct's `type` one feed-rs accepts and maps Atom 0.3's `mode`.
+/// Returns whether the body is base64 to decode.
+fn normalise_text_construct(attrs: &mut Vec<(String, String)>, is_content: bool) -> bool {
+    let mode = attrs.iter().position(|(n, _)| n == "mode").map(|i| attrs.remove(i).1.to_ascii_lowercase());
+    let ty = attrs.iter().find(|(n, _)| n == "type").map(|(_, v)| v.trim().to_ascii_lowercase());
+    let base64 = mode.as_deref() == Some("base64");
+    let new_ty = match ty.as_deref() {
+        None if mode.as_deref() == Some("escaped") => Some("html".to_string()),
+        None => None,
+        Some("text" | "text/plain") => Some("text".into()),
+        Some("html" | "text/html") => Some("html".into()),
+        Some("xhtml" | "application/xhtml+xml") if mode.as_deref() == Some("escaped") => Some("html".into()),
+        Some("xhtml" | "application/xhtml+xml") => Some("xhtml".into()),
+        Some(other) if is_content && !base64 && other.contains('/') && !other.contains(' ') => {
+            Some(other.into())
+        }
+        Some(_) => Some("html".into()),
+    };
+    attrs.retain(|(n, _)| n != "type");
+    if let Some(t) = new_ty {
+        attrs.push(("type".into(), t));
+    }
+    base64
+}
+
+/// Escapes text for element content.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if is_xml_char(c as u32) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn escape_attr(s: &str) -> String {
+    escape_text(s).replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(s: &str) -> String {
+        repair(s).text
+    }
+
+    fn body(s: &str) -> String {
+        let t = fix(s);
+        let start = t.find("?>\n").map_or(0, |i| i + 3);
+        t[start..].to_string()
+    }
+
+    #[test]
+    fn html_entities_become_numeric() {
+        assert_eq!(body("<a>caf&eacute;&nbsp;&amp;</a>"), "<a>caf&#233;&#160;&amp;</a>");
+    }
+
+    #[test]
+    fn bare_ampersand_and_unknown_entities_are_escaped() {
+        assert_eq!(body("<a>Q&A &bogus; &#xZZ; & x</a>"), "<a>Q&amp;A &amp;bogus; &amp;#xZZ; &amp; x</a>");
+    }
+
+    #[test]
+    fn c1_references_are_windows_1252() {
+        assert_eq!(body("<a>&#147;q&#148;</a>"), "<a>&#8220;q&#8221;</a>");
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(body("<a>x\u{1}y\u{b}\u{fffe}z</a>"), "<a>xyz</a>");
+    }
+
+    #[test]
+    fn junk_before_declaration_and_bom_are_dropped() {
+        let t = fix(
+            "\u{feff}  Warning: <b>x</b>\n<?xml version='1.0' encoding='iso-8859-1'?><rss><channel/></rss>",
+        );
+        assert!(t.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"), "{t}");
+        assert!(t.contains("<rss version=\"2.0\""), "{t}");
+        assert!(!t.contains("Warning"), "{t}");
+    }
+
+    #[test]
+    fn doctype_entities_do_not_expand() {
+        let t = body("<!DOCTYPE r [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;\">]><r>&b;</r>");
+        assert_eq!(t, "<r>&amp;b;</r>");
+    }
+
+    #[test]
+    fn tags_are_balanced() {
+        assert_eq!(body("<r><a><b>x</a><c>y</x></c>"), "<r><a><b>x</b></a><c>y</c></r>");
+    }
+
+    #[test]
+    fn stray_less_than_is_escaped() {
+        assert_eq!(body("<r>1 < 2 <= 3</r>"), "<r>1 &lt; 2 &lt;= 3</r>");
+    }
+
+    #[test]
+    fn attributes_are_quoted_and_deduplicated() {
+        assert_eq!(
+            body("<r><a href=x?a=1&b=2 checked href='y' t='say \"hi\"'/></r>"),
+            "<r><a href=\"x?a=1&amp;b=2\" checked=\"checked\" t=\"say &quot;hi&quot;\"/></r>"
+        );
+    }
+
+    #[test]
+    fn cdata_is_kept_verbatim() {
+        assert_eq!(body("<r><![CDATA[a & <b>]]></r>"), "<r><![CDATA[a & <b>]]></r>");
+    }
+
+    #[test]
+    fn nesting_is_capped() {
+        let deep = "<a>".repeat(MAX_DEPTH * 4);
+        let t = body(&deep);
+        assert_eq!(t.matches("<a>").count(), MAX_DEPTH);
+        assert_eq!(t.matches("</a>").count(), MAX_DEPTH);
+    }
+
+    #[test]
+    fn rss_without_version_gets_one() {
+        assert!(fix("<rss><channel/></rss>").contains("<rss version=\"2.0\""));
+        assert!(fix("<rss version=\"0.93\"><channel/></rss>").contains("<rss version=\"2.0\""));
+    }
+
+    #[test]
+    fn atom03_is_mapped() {
+        let t = fix(concat!(
+            "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><tagline>t</tagline>",
+            "<entry><issued>2004-01-01T00:00:00Z</issued><modified>2004-01-02T00:00:00Z</modified>",
+            "<content type=\"text/html\" mode=\"escaped\">&lt;b&gt;x</content>",
+            "<summary type=\"text/plain\" mode=\"base64\">PGI+eTwvYj4=</summary></entry></feed>"
+        ));
+        assert!(t.contains("xmlns=\"http://www.w3.org/2005/Atom\""), "{t}");
+        assert!(t.contains("<subtitle>t</subtitle>"), "{t}");
+        assert!(t.contains("<published>2004-01-01T00:00:00Z</published>"), "{t}");
+        assert!(t.contains("<updated>2004-01-02T00:00:00Z</updated>"), "{t}");
+        assert!(t.contains("<content type=\"html\">&lt;b&gt;x</content>"), "{t}");
+        assert!(t.contains("<summary type=\"text\">&lt;b&gt;y&lt;/b&gt;</summary>"), "{t}");
+    }
+
+    #[test]
+    fn empty_atom_content_is_removed() {
+        let t = fix("<feed><entry><content type=\"html\">  </content><content/></entry></feed>");
+        assert!(!t.contains("<content"), "{t}");
+    }
+
+    #[test]
+    fn hints_are_read() {
+        let r = repair(concat!(
+            "<rss><channel><ttl>60</ttl><sy:updatePeriod>daily</sy:updatePeriod>",
+            "<sy:updateFrequency>4</sy:updateFrequency><skipHours><hour>0</hour><hour>23</hour></skipHours>",
+            "<skipDays><day>Saturday</day><day>Sunday</day></skipDays></channel></rss>"
+        ));
+        assert_eq!(r.hints.ttl_minutes, Some(60));
+        assert_eq!(r.hints.update_interval_secs, Some(21_600));
+        assert_eq!(r.hints.skip_hours, vec![0, 23]);
+        assert_eq!(r.hints.skip_days, vec![5, 6]);
+    }
+
+    #[test]
+    fn json_is_passed_through() {
+        let r = repair("\u{feff} {\"version\": \"x\"}");
+        assert_eq!(r.kind, DocKind::Json);
+        assert_eq!(r.text, "{\"version\": \"x\"}");
+    }
+
+    #[test]
+    fn undeclared_prefixes_are_declared() {
+        assert!(fix("<rss><channel><item><dc:creator>x</dc:creator></item></channel></rss>")
+            .contains("xmlns:dc=\"http://purl.org/dc/elements/1.1/\""));
+    }
+}
