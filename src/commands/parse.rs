@@ -28,7 +28,21 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let source = FeedSource { url: base.as_ref(), content_type: args.content_type.as_deref() };
-    let feed = parse_feed(&bytes, &source).with_context(|| format!("{}", args.file.display()))?;
+    let feed = match parse_feed(&bytes, &source) {
+        Ok(feed) => feed,
+        Err(e) => {
+            // A feed that cannot be read is this command's ordinary failure: exit 1, one line.
+            eprintln!("rill parse: {}: {e}", args.file.display());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&feed_json(&feed))?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON shape `rill parse` prints: the feed's title and link and its entries, timestamps in
+/// RFC 3339 UTC, missing values `null` or `[]`.
+pub fn feed_json(feed: &crate::model::ParsedFeed) -> serde_json::Value {
     let entries: Vec<_> = feed
         .entries
         .iter()
@@ -47,7 +61,5 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<ExitCode> {
             })
         })
         .collect();
-    let out = serde_json::json!({ "title": feed.title, "link": feed.link, "entries": entries });
-    println!("{}", serde_json::to_string_pretty(&out)?);
-    Ok(ExitCode::SUCCESS)
+    serde_json::json!({ "title": feed.title, "link": feed.link, "entries": entries })
 }

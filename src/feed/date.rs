@@ -20,6 +20,7 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     iso(s).or_else(|| loose(s))
 }
 
+#[allow(clippy::too_many_arguments)] // the fields of one timestamp, in order
 fn build(
     y: i32,
     mo: u32,

@@ -47,7 +47,7 @@ impl ParseError {
 /// Parses one feed document.
 pub fn parse_feed(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed, ParseError> {
     let text = charset::decode(bytes, source.content_type);
-    let repaired = repair::repair(&text);
+    let repaired = repair::repair(&text, source.url);
     match repaired.kind {
         repair::DocKind::Empty => return Err(ParseError::Empty),
         repair::DocKind::Xml => match repaired.root.as_deref() {
@@ -71,18 +71,23 @@ pub fn parse_feed(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed, P
         repair::DocKind::Json => ParseError::NotAFeed(format!("invalid JSON Feed: {e}")),
         _ => ParseError::Malformed(e.to_string()),
     })?;
-    Ok(normalise(parsed, source.url, repaired.hints))
+    Ok(normalise(parsed, source.url, repaired.hints, &repaired.entries))
 }
 
 /// The link a reader follows: `alternate` (or no rel) first, else the first that is not `self`.
 fn main_link(links: &[fm::Link]) -> Option<&fm::Link> {
     links
         .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r.eq_ignore_ascii_case("alternate")))
-        .or_else(|| links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r != "self" && r != "enclosure")))
+        .find(|l| l.rel.as_deref().map_or(true, |r| r.eq_ignore_ascii_case("alternate")))
+        .or_else(|| links.iter().find(|l| l.rel.as_deref().map_or(true, |r| r != "self" && r != "enclosure")))
 }
 
-fn normalise(feed: fm::Feed, source_url: Option<&Url>, hints: crate::model::FeedHints) -> ParsedFeed {
+fn normalise(
+    feed: fm::Feed,
+    source_url: Option<&Url>,
+    hints: crate::model::FeedHints,
+    extras: &[repair::EntryExtras],
+) -> ParsedFeed {
     // The document's own link is the last resort for relative URLs.
     let own = feed
         .links
@@ -93,9 +98,24 @@ fn normalise(feed: fm::Feed, source_url: Option<&Url>, hints: crate::model::Feed
     let resolve = |href: &str| resolve(base.as_ref(), href);
     let sanitizer = Sanitizer::new(base.as_ref());
     let is_rss = matches!(feed.feed_type, fm::FeedType::RSS0 | fm::FeedType::RSS1 | fm::FeedType::RSS2);
+    let is_rss1 = feed.feed_type == fm::FeedType::RSS1;
+    // Repair saw the same items feed-rs did; if the counts disagree, its extras are not used.
+    let aligned = extras.len() == feed.entries.len();
+    let no_extras = repair::EntryExtras::default();
 
-    let entries =
-        feed.entries.into_iter().map(|e| normalise_entry(e, is_rss, &resolve, &sanitizer)).collect();
+    let entries = feed
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut e)| {
+            if is_rss1 {
+                // RSS 1.0's only item date is dc:date, which feedparser reads as the update date.
+                e.updated = e.updated.or(e.published.take());
+            }
+            let extra = if aligned { extras.get(i).unwrap_or(&no_extras) } else { &no_extras };
+            normalise_entry(e, is_rss, &resolve, &sanitizer, extra)
+        })
+        .collect();
     ParsedFeed {
         title: feed.title.and_then(|t| plain_text(&t.content)),
         link: main_link(&feed.links).and_then(|l| resolve(&l.href)),
@@ -124,6 +144,7 @@ fn normalise_entry(
     is_rss: bool,
     resolve: &dyn Fn(&str) -> Option<String>,
     sanitizer: &Sanitizer,
+    extra: &repair::EntryExtras,
 ) -> Entry {
     let feed_id = e.id.trim().to_string();
     let mut link = main_link(&e.links).and_then(|l| resolve(&l.href));
@@ -133,12 +154,17 @@ fn normalise_entry(
         link = Some(feed_id.clone());
     }
     let title = e.title.as_ref().and_then(|t| plain_text(&t.content));
-    let summary = e.summary.as_ref().and_then(|t| text_body(t.content_type.as_ref(), &t.content, sanitizer));
+    // Content under its own xml:base resolves its links against it.
+    let summary_sanitizer = extra.summary_base.as_ref().map(|b| Sanitizer::new(Some(b)));
+    let content_sanitizer = extra.content_base.as_ref().map(|b| Sanitizer::new(Some(b)));
+    let summary = e.summary.as_ref().and_then(|t| {
+        text_body(t.content_type.as_ref(), &t.content, summary_sanitizer.as_ref().unwrap_or(sanitizer))
+    });
     let content = e
         .content
         .as_ref()
         .and_then(|c| c.body.as_deref().map(|b| (c.content_type.as_ref(), b)))
-        .and_then(|(ct, b)| text_body(ct, b, sanitizer));
+        .and_then(|(ct, b)| text_body(ct, b, content_sanitizer.as_ref().unwrap_or(sanitizer)));
     // As in feedparser: an entry with content but no summary summarises with its content.
     let summary = summary.or_else(|| content.clone());
 
@@ -203,7 +229,8 @@ fn normalise_entry(
         content,
         authors,
         published: e.published,
-        updated: e.updated,
+        // As feedparser: an entry that only says when it was published was last updated then.
+        updated: e.updated.or(e.published),
         categories,
         enclosures,
     }

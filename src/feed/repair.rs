@@ -21,6 +21,7 @@
 use crate::model::FeedHints;
 use base64::Engine as _;
 use markup5ever::data::NAMED_ENTITIES;
+use url::Url;
 
 /// Elements nested deeper than this are flattened (their tags dropped, their text kept).
 pub const MAX_DEPTH: usize = 256;
@@ -63,29 +64,45 @@ pub struct Repaired {
     pub hints: FeedHints,
     /// Local name of the root element (XML only).
     pub root: Option<String>,
+    /// Per `<item>`/`<entry>`, in document order: what feed-rs's model does not carry.
+    pub entries: Vec<EntryExtras>,
+}
+
+/// What repair learnt about one entry that feed-rs does not report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryExtras {
+    /// The xml:base in force on the entry's summary, when one was set in the document.
+    pub summary_base: Option<Url>,
+    /// The xml:base in force on the entry's content, when one was set in the document.
+    pub content_base: Option<Url>,
 }
 
 /// Repairs a decoded document. Linear in its length; never fails.
-pub fn repair(text: &str) -> Repaired {
+pub fn repair(text: &str, base: Option<&Url>) -> Repaired {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.bytes().position(|b| b == b'<' || b == b'{');
     match first.map(|i| (i, text.as_bytes()[i])) {
-        None => {
-            Repaired { text: String::new(), kind: DocKind::Empty, hints: FeedHints::default(), root: None }
-        }
+        None => Repaired {
+            text: String::new(),
+            kind: DocKind::Empty,
+            hints: FeedHints::default(),
+            root: None,
+            entries: Vec::new(),
+        },
         Some((i, b'{')) => Repaired {
             text: text[i..].to_string(),
             kind: DocKind::Json,
             hints: FeedHints::default(),
             root: None,
+            entries: Vec::new(),
         },
         Some(_) => {
             let start = markup_start(text);
-            let mut r = Repairer::new(&text.as_bytes()[start..]);
+            let mut r = Repairer::new(&text.as_bytes()[start..], base);
             r.run();
             let out = String::from_utf8(r.out)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            Repaired { text: out, kind: DocKind::Xml, hints: r.hints, root: r.root }
+            Repaired { text: out, kind: DocKind::Xml, hints: r.hints, root: r.root, entries: r.entries }
         }
     }
 }
@@ -126,6 +143,9 @@ struct Open {
     body_start: usize,
     drop_if_empty: bool,
     base64: bool,
+    /// Markup inside is text (an RSS description holding raw HTML): only its own end tag, or
+    /// an ancestor's, ends it.
+    raw: bool,
     hint: Option<Hint>,
 }
 
@@ -138,7 +158,14 @@ struct Repairer<'a> {
     done: bool,
     atom: bool,
     atom03: bool,
+    /// Root is `<rss>`: `dc:date` is mapped to an update date, as feedparser reads it.
+    rss: bool,
     hints: FeedHints,
+    /// xml:base in force: (stack depth that set it, resolved base).
+    bases: Vec<(usize, Url)>,
+    /// The caller's base, below every xml:base.
+    doc_base: Option<Url>,
+    entries: Vec<EntryExtras>,
     sy_period: Option<u64>,
     sy_frequency: Option<u64>,
 }
@@ -192,7 +219,7 @@ fn atom03_rename(local: &str) -> Option<&'static str> {
 }
 
 impl<'a> Repairer<'a> {
-    fn new(src: &'a [u8]) -> Self {
+    fn new(src: &'a [u8], base: Option<&Url>) -> Self {
         let mut out = Vec::with_capacity(src.len() + src.len() / 16 + 64);
         out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         Repairer {
@@ -204,7 +231,11 @@ impl<'a> Repairer<'a> {
             done: false,
             atom: false,
             atom03: false,
+            rss: false,
             hints: FeedHints::default(),
+            bases: Vec::new(),
+            doc_base: base.cloned(),
+            entries: Vec::new(),
             sy_period: None,
             sy_frequency: None,
         }
@@ -360,6 +391,22 @@ impl<'a> Repairer<'a> {
     }
 
     fn markup(&mut self) {
+        if self.stack.last().is_some_and(|o| o.raw) && !self.starts(b"<![CDATA[") {
+            if self.starts(b"</") {
+                let save = self.pos;
+                self.pos += 2;
+                let name = self.read_name();
+                self.pos = save;
+                let name = self.renamed(name);
+                if self.stack.iter().any(|o| o.name == name) {
+                    self.end_tag();
+                    return;
+                }
+            }
+            self.out.extend_from_slice(b"&lt;");
+            self.pos += 1;
+            return;
+        }
         if self.starts(b"<!--") {
             // Comments are dropped: feed-rs ignores them, and `--` inside one is an error.
             self.pos = self.find(self.pos + 4, b"-->").map_or(self.src.len(), |e| e + 3);
@@ -462,6 +509,9 @@ impl<'a> Repairer<'a> {
     }
 
     fn renamed(&self, name: String) -> String {
+        if self.rss && name == "dc:date" {
+            return "atom:updated".to_string();
+        }
         if !self.atom03 {
             return name;
         }
@@ -477,6 +527,10 @@ impl<'a> Repairer<'a> {
     /// Ends an open element: applies the fixes that needed its whole content, then writes the
     /// end tag.
     fn close(&mut self, open: Open) {
+        // `open` has been popped: bases set by it (at depth len + 1) go with it.
+        while self.bases.last().is_some_and(|(d, _)| *d > self.stack.len()) {
+            self.bases.pop();
+        }
         let body = &self.out[open.body_start..];
         if open.drop_if_empty && body.iter().all(|b| b.is_ascii_whitespace()) {
             self.out.truncate(open.tag_start);
@@ -557,6 +611,7 @@ impl<'a> Repairer<'a> {
                 && attrs.iter().any(|(n, v)| {
                     (n == "version" && v.trim() == "0.3") || (n.starts_with("xmlns") && v == ATOM03_NS)
                 });
+            self.rss = root_local == "rss";
             if root_local == "rss" {
                 attrs.retain(|(n, _)| n != "version");
                 attrs.push(("version".into(), "2.0".into()));
@@ -602,6 +657,38 @@ impl<'a> Repairer<'a> {
             ("day", Some("skipDays")) => Some(Hint::SkipDay),
             _ => None,
         };
+        let feed_root = self.root.as_deref().unwrap_or("");
+        let is_type_html = attrs.iter().any(|(n, v)| n == "type" && v == "html");
+        let raw = match feed_root {
+            "rss" | "RDF" => {
+                matches!(local_name.as_str(), "description" | "encoded" | "title" | "summary" | "subtitle")
+            }
+            "feed" | "entry" => {
+                is_type_html
+                    && matches!(local_name.as_str(), "content" | "summary" | "title" | "subtitle" | "rights")
+            }
+            _ => false,
+        };
+        if let Some(b) = attrs.iter().find(|(n, _)| n == "xml:base").map(|(_, v)| v.replace("&amp;", "&")) {
+            let parent = self.bases.last().map(|(_, u)| u).or(self.doc_base.as_ref());
+            let resolved = match parent {
+                Some(p) => p.join(b.trim()).ok(),
+                None => Url::parse(b.trim()).ok(),
+            };
+            if let Some(u) = resolved {
+                self.bases.push((self.stack.len() + 1, u));
+            }
+        }
+        if matches!(local_name.as_str(), "item" | "entry") {
+            self.entries.push(EntryExtras::default());
+        }
+        if let (Some((_, base)), Some(extras)) = (self.bases.last(), self.entries.last_mut()) {
+            match local_name.as_str() {
+                "summary" | "description" => extras.summary_base = Some(base.clone()),
+                "content" | "encoded" => extras.content_base = Some(base.clone()),
+                _ => {}
+            }
+        }
         self.out.push(b'<');
         self.out.extend_from_slice(name.as_bytes());
         for (n, v) in &attrs {
@@ -612,6 +699,9 @@ impl<'a> Repairer<'a> {
             self.out.push(b'"');
         }
         if self_closing {
+            if self.bases.last().is_some_and(|(d, _)| *d > self.stack.len()) {
+                self.bases.pop();
+            }
             if drop_if_empty {
                 self.out.truncate(tag_start);
             } else {
@@ -624,7 +714,7 @@ impl<'a> Repairer<'a> {
         }
         self.out.push(b'>');
         let body_start = self.out.len();
-        self.stack.push(Open { name, tag_start, body_start, drop_if_empty, base64, hint });
+        self.stack.push(Open { name, tag_start, body_start, drop_if_empty, base64, raw, hint });
     }
 
     /// Reads attributes up to the end of the tag. Values come back escaped for a `"`-quoted
@@ -773,8 +863,12 @@ fn escape_attr(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn repair_none(s: &str) -> Repaired {
+        repair(s, None)
+    }
+
     fn fix(s: &str) -> String {
-        repair(s).text
+        repair(s, None).text
     }
 
     fn body(s: &str) -> String {
@@ -880,7 +974,7 @@ mod tests {
 
     #[test]
     fn hints_are_read() {
-        let r = repair(concat!(
+        let r = repair_none(concat!(
             "<rss><channel><ttl>60</ttl><sy:updatePeriod>daily</sy:updatePeriod>",
             "<sy:updateFrequency>4</sy:updateFrequency><skipHours><hour>0</hour><hour>23</hour></skipHours>",
             "<skipDays><day>Saturday</day><day>Sunday</day></skipDays></channel></rss>"
@@ -892,8 +986,38 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_in_rss_description_is_text() {
+        assert_eq!(
+            body("<rss><channel><item><description><p>a<br>b</span></description><title>t</title></item></channel></rss>").split("<channel>").nth(1).unwrap_or(""),
+            "<item><description>&lt;p>a&lt;br>b&lt;/span></description><title>t</title></item></channel></rss>"
+        );
+        // an unclosed description ends with its item
+        let t =
+            body("<rss><channel><item><description><b>x</item><item><title>2</title></item></channel></rss>");
+        assert!(t.contains("<description>&lt;b>x</description></item><item><title>2</title></item>"), "{t}");
+    }
+
+    #[test]
+    fn dc_date_in_rss_is_an_update_date() {
+        assert!(fix("<rss><channel><item><dc:date>2004</dc:date></item></channel></rss>")
+            .contains("<atom:updated>2004</atom:updated>"));
+    }
+
+    #[test]
+    fn xml_base_is_tracked_per_entry() {
+        let r = repair_none(concat!(
+            "<feed xml:base=\"http://e.org/a/\"><entry xml:base=\"b/\"><summary>s</summary>",
+            "<content xml:base=\"/c/\">c</content></entry><entry><content>x</content></entry></feed>"
+        ));
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(r.entries[0].summary_base.as_ref().map(Url::as_str), Some("http://e.org/a/b/"));
+        assert_eq!(r.entries[0].content_base.as_ref().map(Url::as_str), Some("http://e.org/c/"));
+        assert_eq!(r.entries[1].content_base.as_ref().map(Url::as_str), Some("http://e.org/a/"));
+    }
+
+    #[test]
     fn json_is_passed_through() {
-        let r = repair("\u{feff} {\"version\": \"x\"}");
+        let r = repair_none("\u{feff} {\"version\": \"x\"}");
         assert_eq!(r.kind, DocKind::Json);
         assert_eq!(r.text, "{\"version\": \"x\"}");
     }
