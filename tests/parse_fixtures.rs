@@ -146,3 +146,229 @@ fn cli_exits_1_with_one_line_on_a_bad_feed() {
     assert!(err.contains("not a feed"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// Robustness: arbitrary bytes and mutated valid feeds never panic, repair output stays within
+/// a constant factor of its input, and pathological shapes parse in linear time.
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+    use rill::feed::repair::repair;
+    use std::time::{Duration, Instant};
+
+    /// Pieces of markup that mutations splice into valid feeds.
+    const TOKENS: &[&str] = &[
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "&nbsp;",
+        "&#0;",
+        "&#x110000;",
+        "\"",
+        "'",
+        "</item>",
+        "<item>",
+        "</entry>",
+        "<entry>",
+        "<![CDATA[",
+        "]]>",
+        "<!--",
+        "-->",
+        "<!DOCTYPE x [<!ENTITY a \"&a;&a;\">]>",
+        "<?xml ",
+        "?>",
+        "xml:base=\"../\"",
+        "<content type=\"xhtml\">",
+        "<title>",
+        "</title>",
+        "\u{0}",
+        "\u{feff}",
+        "\u{fffe}",
+        "<a:b:c>",
+        "mode=\"base64\"",
+        "{",
+        "}",
+        "]",
+        "\u{e9}",
+    ];
+
+    fn corpus() -> Vec<Vec<u8>> {
+        feed_files().iter().filter_map(|p| std::fs::read(p).ok()).collect()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        Delete(usize, usize),
+        Insert(usize, usize),
+        Truncate(usize),
+        Duplicate(usize, usize),
+        Flip(usize, u8),
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            (any::<usize>(), 0usize..64).prop_map(|(a, n)| Mutation::Delete(a, n)),
+            (any::<usize>(), 0..TOKENS.len()).prop_map(|(a, t)| Mutation::Insert(a, t)),
+            any::<usize>().prop_map(Mutation::Truncate),
+            (any::<usize>(), 0usize..256).prop_map(|(a, n)| Mutation::Duplicate(a, n)),
+            (any::<usize>(), any::<u8>()).prop_map(|(a, b)| Mutation::Flip(a, b)),
+        ]
+    }
+
+    fn apply(doc: &mut Vec<u8>, m: &Mutation) {
+        let len = doc.len().max(1);
+        match *m {
+            Mutation::Delete(a, n) => {
+                let a = a % len;
+                let end = (a + n).min(doc.len());
+                if a < end {
+                    doc.drain(a..end);
+                }
+            }
+            Mutation::Insert(a, t) => {
+                let a = a % (doc.len() + 1);
+                let bytes = TOKENS[t].as_bytes();
+                doc.splice(a..a, bytes.iter().copied());
+            }
+            Mutation::Truncate(a) => doc.truncate(a % len),
+            Mutation::Duplicate(a, n) => {
+                let a = a % len;
+                let end = (a + n).min(doc.len());
+                if a < end {
+                    let piece = doc[a..end].to_vec();
+                    doc.splice(a..a, piece);
+                }
+            }
+            Mutation::Flip(a, b) => {
+                if !doc.is_empty() {
+                    let a = a % doc.len();
+                    doc[a] = b;
+                }
+            }
+        }
+    }
+
+    fn check_bounded(bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let repaired = repair(&text, None);
+        // Every input byte becomes at most a short reference; declarations added at the root
+        // are a constant.
+        assert!(repaired.text.len() <= 8 * text.len() + 2048, "{} -> {}", text.len(), repaired.text.len());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let base = url::Url::parse("http://example.com/a/").ok();
+            let _ = parse_feed(&bytes, &FeedSource { url: base.as_ref(), content_type: Some("text/xml; charset=utf-8") });
+            check_bounded(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_markup_never_panics(parts in proptest::collection::vec(0..TOKENS.len(), 0..200)) {
+            let mut doc = String::from("<rss><channel><item>");
+            for p in parts {
+                doc.push_str(TOKENS[p]);
+            }
+            let _ = parse_feed(doc.as_bytes(), &FeedSource::default());
+            check_bounded(doc.as_bytes());
+        }
+
+        #[test]
+        fn mutated_feeds_never_panic(
+            which in any::<usize>(),
+            mutations in proptest::collection::vec(mutation(), 1..8),
+        ) {
+            let corpus = corpus();
+            prop_assume!(!corpus.is_empty());
+            let mut doc = corpus[which % corpus.len()].clone();
+            for m in &mutations {
+                apply(&mut doc, m);
+            }
+            let _ = parse_feed(&doc, &FeedSource::default());
+            check_bounded(&doc);
+        }
+    }
+
+    /// Best of three timings of a parse, to dampen noise on a shared machine.
+    fn time_parse(doc: &[u8]) -> Duration {
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = parse_feed(doc, &FeedSource::default());
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    }
+
+    /// A named document generator: size parameter → document.
+    type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+
+    /// Parse time grows linearly: four times the input may cost at most ~four times the time
+    /// (with generous slack for noise), for each shape that could trip a quadratic path.
+    #[test]
+    fn pathological_shapes_parse_in_linear_time() {
+        let shapes: Vec<Shape> = vec![
+            ("deep nesting", Box::new(|n| format!("<rss><channel><item><description>{}", "<a>".repeat(n)))),
+            ("stray end tags", Box::new(|n| format!("<rss><channel>{}</channel></rss>", "</x>".repeat(n)))),
+            ("unclosed elements", Box::new(|n| format!("<rss><channel>{}", "<item><title>t".repeat(n)))),
+            (
+                "bare ampersands",
+                Box::new(|n| format!("<rss><channel><title>{}</title></channel></rss>", "& ".repeat(n))),
+            ),
+            (
+                "entities",
+                Box::new(|n| {
+                    format!("<rss><channel><title>{}</title></channel></rss>", "&eacute;".repeat(n))
+                }),
+            ),
+            (
+                "many attributes",
+                Box::new(|n| format!("<rss><channel><item {}/></channel></rss>", "a=1 ".repeat(n))),
+            ),
+            ("unterminated comment", Box::new(|n| format!("<rss><channel>{}", "<!-- -".repeat(n)))),
+            ("unterminated cdata", Box::new(|n| format!("<rss><channel><title>{}", "<![CDATA[ ]".repeat(n)))),
+            (
+                "many items",
+                Box::new(|n| {
+                    format!(
+                        "<rss><channel>{}</channel></rss>",
+                        "<item><title>t</title><link>http://e.com/</link></item>".repeat(n / 8)
+                    )
+                }),
+            ),
+            (
+                "long date",
+                Box::new(|n| {
+                    format!(
+                        "<rss><channel><item><pubDate>{}</pubDate></item></channel></rss>",
+                        "1 ".repeat(n)
+                    )
+                }),
+            ),
+        ];
+        for (name, make) in shapes {
+            let small = make(4_000);
+            let large = make(16_000);
+            let (ts, tl) = (time_parse(small.as_bytes()), time_parse(large.as_bytes()));
+            let limit = ts * 12 + Duration::from_millis(30);
+            assert!(
+                tl <= limit,
+                "{name}: {ts:?} for {} bytes, {tl:?} for {} bytes",
+                small.len(),
+                large.len()
+            );
+            check_bounded(large.as_bytes());
+        }
+    }
+
+    #[test]
+    fn entity_expansion_is_not_performed() {
+        let bytes = std::fs::read(fixtures_dir().join("billion_laughs.xml")).unwrap_or_default();
+        let feed = parse_feed(&bytes, &FeedSource::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(feed.title.as_deref().is_some_and(|t| t.len() < 64), "{:?}", feed.title);
+    }
+}

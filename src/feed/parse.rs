@@ -50,7 +50,7 @@ pub fn parse_feed(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed, P
     let repaired = repair::repair(&text, source.url);
     match repaired.kind {
         repair::DocKind::Empty => return Err(ParseError::Empty),
-        repair::DocKind::Xml => match repaired.root.as_deref() {
+        repair::DocKind::Xml => match repaired.root.as_deref().or(repaired.first_element.as_deref()) {
             None => return Err(ParseError::Empty),
             Some("rss" | "feed" | "RDF" | "entry") => {}
             Some(other) => {

@@ -62,8 +62,10 @@ pub struct Repaired {
     pub text: String,
     pub kind: DocKind,
     pub hints: FeedHints,
-    /// Local name of the root element (XML only).
+    /// Local name of the feed's root element (XML only); `None` when there is none.
     pub root: Option<String>,
+    /// The document's first element when it was not a feed root (an HTML page's `html`).
+    pub first_element: Option<String>,
     /// Per `<item>`/`<entry>`, in document order: what feed-rs's model does not carry.
     pub entries: Vec<EntryExtras>,
 }
@@ -87,6 +89,7 @@ pub fn repair(text: &str, base: Option<&Url>) -> Repaired {
             kind: DocKind::Empty,
             hints: FeedHints::default(),
             root: None,
+            first_element: None,
             entries: Vec::new(),
         },
         Some((i, b'{')) => Repaired {
@@ -94,6 +97,7 @@ pub fn repair(text: &str, base: Option<&Url>) -> Repaired {
             kind: DocKind::Json,
             hints: FeedHints::default(),
             root: None,
+            first_element: None,
             entries: Vec::new(),
         },
         Some(_) => {
@@ -102,7 +106,14 @@ pub fn repair(text: &str, base: Option<&Url>) -> Repaired {
             r.run();
             let out = String::from_utf8(r.out)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            Repaired { text: out, kind: DocKind::Xml, hints: r.hints, root: r.root, entries: r.entries }
+            Repaired {
+                text: out,
+                kind: DocKind::Xml,
+                hints: r.hints,
+                root: r.root,
+                first_element: r.first_element,
+                entries: r.entries,
+            }
         }
     }
 }
@@ -158,6 +169,10 @@ struct Repairer<'a> {
     done: bool,
     atom: bool,
     atom03: bool,
+    /// Per terminator (`-->`, `]]>`, `?>`): a position from which it is known to be absent.
+    missing: [Option<usize>; 3],
+    /// The first element seen when it was not a feed root (for the error message).
+    first_element: Option<String>,
     /// Root is `<rss>`: `dc:date` is mapped to an update date, as feedparser reads it.
     rss: bool,
     hints: FeedHints,
@@ -204,6 +219,27 @@ fn cp1252(c: u32) -> u32 {
     }
 }
 
+/// Namespaces feed-rs does not know, mapped to the ones it reads the same elements from
+/// (`""`: drop the declaration, the elements are plain RSS).
+fn canonical_namespace(ns: &str) -> Option<&'static str> {
+    Some(match ns.trim() {
+        ATOM03_NS => ATOM10_NS,
+        "http://my.netscape.com/rdf/simple/0.9/" => "http://purl.org/rss/1.0/",
+        "http://backend.userland.com/rss2"
+        | "http://backend.userland.com/rss"
+        | "http://blogs.law.harvard.edu/tech/rss" => "",
+        "http://search.yahoo.com/mrss"
+        | "http://tools.search.yahoo.com/mrss/"
+        | "http://search.yahoo.com/mrss/rss/" => "http://search.yahoo.com/mrss/",
+        "http://purl.org/dc/elements/1.0/" => "http://purl.org/dc/elements/1.1/",
+        "http://purl.org/rss/1.0/modules/content" => "http://purl.org/rss/1.0/modules/content/",
+        other if other.eq_ignore_ascii_case("http://www.itunes.com/dtds/podcast-1.0.dtd") => {
+            "http://www.itunes.com/dtds/podcast-1.0.dtd"
+        }
+        _ => return None,
+    })
+}
+
 /// Atom 0.3 element names and their Atom 1.0 equivalents.
 fn atom03_rename(local: &str) -> Option<&'static str> {
     Some(match local {
@@ -232,6 +268,8 @@ impl<'a> Repairer<'a> {
             atom: false,
             atom03: false,
             rss: false,
+            first_element: None,
+            missing: [None; 3],
             hints: FeedHints::default(),
             bases: Vec::new(),
             doc_base: base.cloned(),
@@ -239,6 +277,28 @@ impl<'a> Repairer<'a> {
             sy_period: None,
             sy_frequency: None,
         }
+    }
+
+    /// Like [`Self::find`], but remembers a failed search: once a terminator is absent from
+    /// some position on, it is absent from every later one, so repeated unterminated
+    /// constructs cost one scan in all rather than one each.
+    fn find_cached(&mut self, slot: usize, from: usize, needle: &[u8]) -> Option<usize> {
+        if self.missing[slot].is_some_and(|m| from >= m) {
+            return None;
+        }
+        let found = self.find(from, needle);
+        if found.is_none() {
+            self.missing[slot] = Some(self.missing[slot].map_or(from, |m| m.min(from)));
+        }
+        found
+    }
+
+    /// Just past the next `>` at or after `from`, or the end.
+    fn next_gt(&self, from: usize) -> usize {
+        self.src
+            .get(from..)
+            .and_then(|r| r.iter().position(|&b| b == b'>'))
+            .map_or(self.src.len(), |i| from + i + 1)
     }
 
     fn starts(&self, p: &[u8]) -> bool {
@@ -369,7 +429,11 @@ impl<'a> Repairer<'a> {
         let mut key = [0u8; MAX_ENTITY + 2];
         key[..name.len()].copy_from_slice(name);
         key[name.len()] = b';';
-        let found = std::str::from_utf8(&key[..=name.len()]).ok().and_then(|k| NAMED_ENTITIES.get(k));
+        // The table also maps every prefix of a name to (0, 0), for longest-match tokenisers.
+        let found = std::str::from_utf8(&key[..=name.len()])
+            .ok()
+            .and_then(|k| NAMED_ENTITIES.get(k))
+            .filter(|(a, _)| *a != 0);
         match found {
             Some(&(a, b)) => {
                 self.push_char_ref(a);
@@ -408,21 +472,35 @@ impl<'a> Repairer<'a> {
             return;
         }
         if self.starts(b"<!--") {
-            // Comments are dropped: feed-rs ignores them, and `--` inside one is an error.
-            self.pos = self.find(self.pos + 4, b"-->").map_or(self.src.len(), |e| e + 3);
+            // Comments are dropped: feed-rs ignores them, and `--` inside one is an error. An
+            // unterminated one ends at the next `>`, so it cannot swallow the feed.
+            self.pos = match self.find_cached(0, self.pos + 4, b"-->") {
+                Some(e) => e + 3,
+                None => self.next_gt(self.pos + 4),
+            };
         } else if self.starts(b"<![CDATA[") {
             let body = self.pos + 9;
-            let end = self.find(body, b"]]>").unwrap_or(self.src.len());
+            // An unterminated CDATA section ends where its element does.
+            let end = match self.find_cached(1, body, b"]]>") {
+                Some(e) => e,
+                None => {
+                    let close = self.stack.last().map(|o| format!("</{}", o.name)).unwrap_or_default();
+                    self.find(body, close.as_bytes()).unwrap_or(self.src.len())
+                }
+            };
             if !self.stack.is_empty() {
                 self.out.extend_from_slice(b"<![CDATA[");
                 self.push_clean(body, end);
                 self.out.extend_from_slice(b"]]>");
             }
-            self.pos = (end + 3).min(self.src.len());
+            self.pos = if self.src[end..].starts_with(b"]]>") { end + 3 } else { end };
         } else if self.starts(b"<!") {
             self.skip_declaration();
         } else if self.starts(b"<?") {
-            self.pos = self.find(self.pos + 2, b"?>").map_or(self.src.len(), |e| e + 2);
+            self.pos = match self.find_cached(2, self.pos + 2, b"?>") {
+                Some(e) => e + 2,
+                None => self.next_gt(self.pos + 2),
+            };
         } else if self.starts(b"</") {
             self.end_tag();
         } else if self.src.get(self.pos + 1).is_some_and(|&b| is_name_start(b)) {
@@ -485,6 +563,36 @@ impl<'a> Repairer<'a> {
         String::from_utf8_lossy(&self.src[start..self.pos]).into_owned()
     }
 
+    /// Writes a start tag the document lacks and opens it.
+    fn synthetic_open(&mut self, name: &str, attrs: &str) {
+        let tag_start = self.out.len();
+        self.out.push(b'<');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(attrs.as_bytes());
+        self.out.push(b'>');
+        let body_start = self.out.len();
+        self.stack.push(Open {
+            name: name.to_string(),
+            tag_start,
+            body_start,
+            drop_if_empty: false,
+            base64: false,
+            raw: false,
+            hint: None,
+        });
+    }
+
+    /// A `<channel>` with no `<rss>` around it: supply the root.
+    fn synthetic_rss_root(&mut self) {
+        let mut attrs = String::from(" version=\"2.0\"");
+        for (prefix, ns) in COMMON_PREFIXES {
+            attrs.push_str(&format!(" xmlns:{prefix}=\"{ns}\""));
+        }
+        self.synthetic_open("rss", &attrs);
+        self.root = Some("rss".into());
+        self.rss = true;
+    }
+
     fn end_tag(&mut self) {
         self.pos += 2;
         let name = self.read_name();
@@ -497,6 +605,9 @@ impl<'a> Repairer<'a> {
                 }
             });
         let name = self.renamed(name);
+        if self.rss && local(&name) == "channel" {
+            return; // the channel stays open to the end of <rss>: items after it belong to it
+        }
         let Some(idx) = self.stack.iter().rposition(|o| o.name == name) else { return };
         while self.stack.len() > idx {
             if let Some(open) = self.stack.pop() {
@@ -603,8 +714,25 @@ impl<'a> Repairer<'a> {
         self.pos += 1;
         let raw_name = self.read_name();
         let (mut attrs, self_closing) = self.read_attributes();
-        let first = self.root.is_none();
-        if first {
+        let mut is_root = false;
+        if self.root.is_none() {
+            let root_local = local(&raw_name).to_string();
+            match root_local.as_str() {
+                "rss" | "feed" | "RDF" | "entry" => is_root = true,
+                "channel" | "item" => self.synthetic_rss_root(),
+                _ => {
+                    // Not a feed element: a wrapper (an HTML page, an envelope) or a damaged
+                    // root. Its tags are dropped and the feed root is looked for inside.
+                    self.first_element.get_or_insert(root_local);
+                    return;
+                }
+            }
+        } else if self.stack.is_empty() {
+            // A second root (or junk after the first): the document ends with its first root.
+            self.done = true;
+            return;
+        }
+        if is_root {
             let root_local = local(&raw_name).to_string();
             self.atom = root_local == "feed" || root_local == "entry";
             self.atom03 = self.atom
@@ -624,29 +752,42 @@ impl<'a> Repairer<'a> {
                 }
             }
             self.root = Some(root_local);
-        } else if self.stack.is_empty() {
-            // A second root (or junk after the first): the document ends with its first root.
-            self.done = true;
-            return;
         }
         if self.stack.len() >= MAX_DEPTH {
             return;
         }
         let name = self.renamed(raw_name);
         let local_name = local(&name).to_string();
-        if self.atom03 {
-            for (_, v) in attrs.iter_mut() {
-                if v == ATOM03_NS {
-                    *v = ATOM10_NS.to_string();
-                }
+        if self.rss && !is_root {
+            let channel_open = self.stack.iter().any(|o| local(&o.name) == "channel");
+            if local_name == "channel" && channel_open {
+                return; // a second channel: its items join the first
+            }
+            if self.stack.len() == 1 && local_name != "channel" {
+                // Items (or channel elements) straight under <rss>: give them a channel.
+                self.synthetic_open("channel", "");
             }
         }
+
+        attrs.retain_mut(|(n, v)| {
+            if !n.starts_with("xmlns") {
+                return true;
+            }
+            match canonical_namespace(v) {
+                Some("") => false,
+                Some(ns) => {
+                    *v = ns.to_string();
+                    true
+                }
+                None => true,
+            }
+        });
         let mut base64 = false;
         let mut drop_if_empty = false;
         if self.atom && matches!(local_name.as_str(), "content" | "summary" | "title" | "subtitle" | "rights")
         {
             base64 = normalise_text_construct(&mut attrs, local_name == "content");
-            drop_if_empty = local_name == "content" && !attrs.iter().any(|(n, _)| n == "src");
+            drop_if_empty = local_name == "content";
         }
         let parent = self.stack.last().map(|o| local(&o.name).to_string());
         let hint = match (local_name.as_str(), parent.as_deref()) {
@@ -675,7 +816,11 @@ impl<'a> Repairer<'a> {
                 Some(p) => p.join(b.trim()).ok(),
                 None => Url::parse(b.trim()).ok(),
             };
+            // feed-rs fails the whole feed on an xml:base it cannot parse: hand it the resolved
+            // absolute base, or none.
+            attrs.retain(|(n, _)| n != "xml:base");
             if let Some(u) = resolved {
+                attrs.push(("xml:base".into(), escape_attr(u.as_str())));
                 self.bases.push((self.stack.len() + 1, u));
             }
         }
@@ -707,7 +852,7 @@ impl<'a> Repairer<'a> {
             } else {
                 self.out.extend_from_slice(b"/>");
             }
-            if first {
+            if is_root {
                 self.done = true;
             }
             return;
@@ -770,13 +915,15 @@ impl<'a> Repairer<'a> {
             _ => None,
         };
         // A quoted value ends at its quote; an unterminated one at the end of the tag.
+        // `<` cannot appear in an attribute value: a quote left open ends there instead of
+        // swallowing the markup that follows.
         let limit = match quote {
-            Some(q) => self.src[self.pos..].iter().position(|&b| b == q),
+            Some(q) => self.src[self.pos..].iter().position(|&b| b == q || b == b'<'),
             None => self.src[self.pos..].iter().position(|&b| b.is_ascii_whitespace() || b == b'>'),
         }
         .map(|i| self.pos + i);
         let (end, skip) = match (limit, quote) {
-            (Some(e), Some(_)) => (e, 1),
+            (Some(e), Some(_)) => (e, usize::from(self.src[e] != b'<')),
             (Some(e), None) => (e, 0),
             (None, _) => {
                 let e = self.src[self.pos..]
@@ -821,6 +968,11 @@ fn normalise_text_construct(attrs: &mut Vec<(String, String)>, is_content: bool)
     let mode = attrs.iter().position(|(n, _)| n == "mode").map(|i| attrs.remove(i).1.to_ascii_lowercase());
     let ty = attrs.iter().find(|(n, _)| n == "type").map(|(_, v)| v.trim().to_ascii_lowercase());
     let base64 = mode.as_deref() == Some("base64");
+    if is_content {
+        // Out-of-line content (`src`) carries no text for a reader; feed-rs also rejects the
+        // whole feed when such an element is not empty. The element is kept only for its body.
+        attrs.retain(|(n, _)| n != "src");
+    }
     let new_ty = match ty.as_deref() {
         None if mode.as_deref() == Some("escaped") => Some("html".to_string()),
         None => None,
@@ -828,9 +980,7 @@ fn normalise_text_construct(attrs: &mut Vec<(String, String)>, is_content: bool)
         Some("html" | "text/html") => Some("html".into()),
         Some("xhtml" | "application/xhtml+xml") if mode.as_deref() == Some("escaped") => Some("html".into()),
         Some("xhtml" | "application/xhtml+xml") => Some("xhtml".into()),
-        Some(other) if is_content && !base64 && other.contains('/') && !other.contains(' ') => {
-            Some(other.into())
-        }
+        Some(other) if is_content && !base64 && is_mime(other) => Some(other.into()),
         Some(_) => Some("html".into()),
     };
     attrs.retain(|(n, _)| n != "type");
@@ -838,6 +988,13 @@ fn normalise_text_construct(attrs: &mut Vec<(String, String)>, is_content: bool)
         attrs.push(("type".into(), t));
     }
     base64
+}
+
+/// `type/subtype` made of MIME token characters (what feed-rs's media-type parser accepts).
+fn is_mime(s: &str) -> bool {
+    let token =
+        |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b));
+    matches!(s.split_once('/'), Some((a, b)) if token(a) && token(b))
 }
 
 /// Escapes text for element content.
@@ -871,10 +1028,11 @@ mod tests {
         repair(s, None).text
     }
 
+    /// Repairs `s` as the content of a feed root and returns what the root holds.
     fn body(s: &str) -> String {
-        let t = fix(s);
-        let start = t.find("?>\n").map_or(0, |i| i + 3);
-        t[start..].to_string()
+        let t = fix(&format!("<feed>{s}</feed>"));
+        let start = t.find("<feed").and_then(|i| t[i..].find('>').map(|j| i + j + 1)).unwrap_or(0);
+        t[start..].trim_end_matches("</feed>").to_string()
     }
 
     #[test]
@@ -940,8 +1098,8 @@ mod tests {
     fn nesting_is_capped() {
         let deep = "<a>".repeat(MAX_DEPTH * 4);
         let t = body(&deep);
-        assert_eq!(t.matches("<a>").count(), MAX_DEPTH);
-        assert_eq!(t.matches("</a>").count(), MAX_DEPTH);
+        assert_eq!(t.matches("<a>").count(), MAX_DEPTH - 1);
+        assert_eq!(t.matches("</a>").count(), MAX_DEPTH - 1);
     }
 
     #[test]
@@ -987,13 +1145,11 @@ mod tests {
 
     #[test]
     fn raw_html_in_rss_description_is_text() {
-        assert_eq!(
-            body("<rss><channel><item><description><p>a<br>b</span></description><title>t</title></item></channel></rss>").split("<channel>").nth(1).unwrap_or(""),
-            "<item><description>&lt;p>a&lt;br>b&lt;/span></description><title>t</title></item></channel></rss>"
-        );
+        let t = fix("<rss><channel><item><description><p>a<br>b</span></description><title>t</title></item></channel></rss>");
+        assert!(t.contains("<item><description>&lt;p>a&lt;br>b&lt;/span></description><title>t</title></item></channel></rss>"), "{t}");
         // an unclosed description ends with its item
         let t =
-            body("<rss><channel><item><description><b>x</item><item><title>2</title></item></channel></rss>");
+            fix("<rss><channel><item><description><b>x</item><item><title>2</title></item></channel></rss>");
         assert!(t.contains("<description>&lt;b>x</description></item><item><title>2</title></item>"), "{t}");
     }
 
@@ -1013,6 +1169,51 @@ mod tests {
         assert_eq!(r.entries[0].summary_base.as_ref().map(Url::as_str), Some("http://e.org/a/b/"));
         assert_eq!(r.entries[0].content_base.as_ref().map(Url::as_str), Some("http://e.org/c/"));
         assert_eq!(r.entries[1].content_base.as_ref().map(Url::as_str), Some("http://e.org/a/"));
+    }
+
+    #[test]
+    fn wrappers_around_the_feed_are_dropped() {
+        let r = repair_none("<html><body><rss><channel><title>t</title></channel></rss></body></html>");
+        assert_eq!(r.root.as_deref(), Some("rss"));
+        assert!(!r.text.contains("<html"), "{}", r.text);
+        let r = repair_none("<html><body><p>no feed</p></body></html>");
+        assert_eq!((r.root, r.first_element.as_deref()), (None, Some("html")));
+    }
+
+    #[test]
+    fn missing_rss_and_channel_are_supplied() {
+        let t = fix("<channel><title>t</title><item><title>i</title></item></channel>");
+        assert!(t.contains("<rss version=\"2.0\""), "{t}");
+        assert!(t.contains("<channel><title>t</title><item><title>i</title></item></channel></rss>"), "{t}");
+        let t = fix("<rss><title>t</title><item><title>i</title></item></rss>");
+        assert!(t.contains("><channel><title>t</title><item><title>i</title></item></channel></rss>"), "{t}");
+    }
+
+    #[test]
+    fn items_after_the_channel_join_it() {
+        let t = fix("<rss><channel><title>t</title></channel><item><title>i</title></item></rss>");
+        assert!(t.contains("<channel><title>t</title><item><title>i</title></item></channel></rss>"), "{t}");
+    }
+
+    #[test]
+    fn unterminated_constructs_do_not_swallow_the_feed() {
+        let t = body("<!-- open <b>x</b><?pi <c>y</c><d a=\"open <e>z</e>");
+        // Each ends at the next `>`: the text after it and the elements after that survive.
+        assert_eq!(t, "xy<d a=\"open \"><e>z</e></d>");
+    }
+
+    #[test]
+    fn out_of_line_and_odd_typed_content_is_made_acceptable() {
+        let t = body("<content src=\"http://x\" type=\"text/h>tml\">body</content><content src=\"y\"/>");
+        assert_eq!(t, "<content type=\"html\">body</content>");
+    }
+
+    #[test]
+    fn foreign_namespaces_are_mapped() {
+        let t = fix("<rdf:RDF xmlns:rdf=\"r\" xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"></rdf:RDF>");
+        assert!(t.contains("xmlns=\"http://purl.org/rss/1.0/\""), "{t}");
+        let t = fix("<rss xmlns=\"http://backend.userland.com/rss2\"></rss>");
+        assert!(!t.contains("userland"), "{t}");
     }
 
     #[test]
