@@ -13,6 +13,7 @@
 //!    [`sanitize`] for HTML and titles.
 
 pub mod charset;
+pub mod clean;
 pub mod date;
 pub mod opml;
 mod parse;

@@ -1,0 +1,263 @@
+//! A fast check that an HTML fragment is already in the safe subset, exactly as the sanitiser
+//! would write it, so the sanitiser (an HTML5 parse and re-serialisation, the slowest step of a
+//! parse) can be skipped.
+//!
+//! Owns the definition of "already clean": well-nested lower-case tags from a small allow-list
+//! (inline formatting, paragraphs, lists, headings, links, images), only `href`/`src` with
+//! absolute http(s) URLs and a few plain attributes, double-quoted values, and text with no
+//! character the serialiser would rewrite. Anything else answers `false` and goes through
+//! ammonia. One linear pass; nesting is capped. The property test in this module checks that
+//! every fragment accepted here comes out of ammonia unchanged.
+
+/// Deeper fragments are left to the sanitiser.
+const MAX_NESTING: usize = 64;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Formatting and phrasing elements: contain text and inline elements only.
+    Inline,
+    /// Paragraphs and headings: contain inline content only.
+    Para,
+    /// Containers: contain anything.
+    Flow,
+    /// `ul`/`ol`: contain `li`.
+    List,
+    /// `li`: contains anything but another `li` directly.
+    Item,
+    /// `br`, `img`, `hr`: no content, no end tag.
+    Void,
+}
+
+fn kind(name: &str) -> Option<Kind> {
+    Some(match name {
+        "a" | "b" | "i" | "em" | "strong" | "u" | "s" | "small" | "sub" | "sup" | "code" | "span"
+        | "cite" | "q" | "abbr" | "mark" | "del" | "ins" | "kbd" | "var" | "samp" => Kind::Inline,
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Kind::Para,
+        "div" | "blockquote" => Kind::Flow,
+        "ul" | "ol" => Kind::List,
+        "li" => Kind::Item,
+        "br" | "img" | "hr" => Kind::Void,
+        _ => return None,
+    })
+}
+
+/// Whether `s` is already exactly what the sanitiser would produce for it.
+pub fn already_clean(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut stack: Vec<(&str, Kind)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'<' => {
+                let Some(len) = b[i..].iter().position(|&c| c == b'>') else { return false };
+                let tag = &s[i + 1..i + len];
+                if !tag_ok(tag, &mut stack) {
+                    return false;
+                }
+                i += len + 1;
+            }
+            b'&' => {
+                let rest = &b[i..];
+                let ok =
+                    [&b"&amp;"[..], b"&lt;", b"&gt;", b"&nbsp;"].into_iter().find(|r| rest.starts_with(r));
+                match ok {
+                    Some(r) => i += r.len(),
+                    None => return false,
+                }
+            }
+            // `>` and U+00A0 are written as references; CR and controls are rewritten.
+            b'>' | b'\r' => return false,
+            c if c < 0x20 && c != b'\n' && c != b'\t' => return false,
+            0xC2 if b.get(i + 1) == Some(&0xA0) => return false,
+            _ => i += 1,
+        }
+    }
+    stack.is_empty()
+}
+
+fn tag_ok<'a>(tag: &'a str, stack: &mut Vec<(&'a str, Kind)>) -> bool {
+    if let Some(name) = tag.strip_prefix('/') {
+        return match stack.pop() {
+            Some((open, _)) => open == name,
+            None => false,
+        };
+    }
+    let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+    let Some(k) = kind(name) else { return false };
+    let parent = stack.last().map(|&(_, k)| k);
+    let allowed = match (parent, k) {
+        // Inline content (and br/img) anywhere but directly in a list.
+        (Some(Kind::List), Kind::Item) => true,
+        (Some(Kind::List), _) => false,
+        (_, Kind::Item) => false,
+        (_, Kind::Inline) => true,
+        (_, Kind::Void) if name != "hr" => true,
+        // Blocks (and hr) only where blocks may start: at the top or in a container.
+        (None | Some(Kind::Flow | Kind::Item), _) => true,
+        _ => false,
+    };
+    // A link inside a link is closed by the parser.
+    if !allowed || (name == "a" && stack.iter().any(|&(n, _)| n == "a")) {
+        return false;
+    }
+    if !attrs_ok(name, attrs) {
+        return false;
+    }
+    if k != Kind::Void {
+        if stack.len() >= MAX_NESTING {
+            return false;
+        }
+        stack.push((name, k));
+    }
+    true
+}
+
+/// ` name="value"` pairs, each allowed for the element, values the serialiser keeps as is.
+fn attrs_ok(tag: &str, mut attrs: &str) -> bool {
+    let mut seen: Vec<&str> = Vec::new();
+    while !attrs.is_empty() {
+        let Some((name, rest)) = attrs.split_once("=\"") else { return false };
+        let Some((value, rest)) = rest.split_once('"') else { return false };
+        let url_attr = matches!((tag, name), ("a", "href") | ("img", "src"));
+        let allowed = url_attr
+            || name == "title"
+            || matches!((tag, name), ("img", "alt" | "width" | "height") | ("a", "hreflang"));
+        if !allowed || seen.contains(&name) || !value_ok(value) {
+            return false;
+        }
+        if url_attr && !absolute_web_url(value) {
+            return false;
+        }
+        seen.push(name);
+        attrs = match rest.strip_prefix(' ') {
+            Some(r) if !r.is_empty() => r,
+            None if rest.is_empty() => "",
+            _ => return false,
+        };
+    }
+    true
+}
+
+fn value_ok(v: &str) -> bool {
+    let b = v.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'&' if b[i..].starts_with(b"&amp;") => i += 5,
+            b'&' | b'<' | b'>' | b'\r' => return false,
+            c if c < 0x20 => return false,
+            0xC2 if b.get(i + 1) == Some(&0xA0) => return false,
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+fn absolute_web_url(v: &str) -> bool {
+    let v = v.replace("&amp;", "&");
+    (v.starts_with("http://") || v.starts_with("https://"))
+        && !v.bytes().any(|c| c <= b' ' || c == b'\\')
+        && url::Url::parse(&v).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::sanitize::Sanitizer;
+    use proptest::prelude::*;
+
+    #[test]
+    fn clean_fragments_are_recognised() {
+        for s in [
+            "plain text",
+            "<p>Para <b>bold</b> &amp; <a href=\"https://e.com/x?a=1&amp;b=2\" title=\"t\">link</a></p>",
+            "<ul><li>one</li><li><p>two</p></li></ul>",
+            "<div><p>a<br>b</p><img src=\"http://e.com/i.png\" alt=\"i\"><hr></div>",
+        ] {
+            assert!(already_clean(s), "{s}");
+            assert_eq!(Sanitizer::new(None).html(s).as_deref(), Some(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn anything_the_sanitiser_would_change_is_not_clean() {
+        for s in [
+            "<script>x</script>",
+            "<p onclick=\"x\">a</p>",
+            "<a href=\"javascript:x\">a</a>",
+            "<a href=\"/relative\">a</a>",
+            "<p>a<p>b",
+            "<b><p>x</p></b>",
+            "<br/>",
+            "<P>x</P>",
+            "a > b",
+            "&eacute;",
+            "<p class='x'>a</p>",
+            "<!-- c -->",
+            "<li>x</li>",
+            "<a href=\"http://e.com\"><a href=\"http://e.com\">x</a></a>",
+        ] {
+            assert!(!already_clean(s), "{s}");
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "text",
+        " ",
+        "\n",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&nbsp;",
+        "&eacute;",
+        "\"",
+        "'",
+        ">",
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "<a href=\"http://e.com/a?x=1&amp;y=2\">",
+        "<a href=\"/rel\">",
+        "</a>",
+        "<br>",
+        "<hr>",
+        "<img src=\"https://e.com/i.png\" alt=\"x\">",
+        "<ul>",
+        "</ul>",
+        "<li>",
+        "</li>",
+        "<div>",
+        "</div>",
+        "<h2>",
+        "</h2>",
+        "<blockquote>",
+        "</blockquote>",
+        "<span title=\"t\">",
+        "</span>",
+        "\u{a0}",
+        "é",
+        "<script>",
+        "</script>",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Whatever the fast path accepts, ammonia leaves as it is.
+        #[test]
+        fn accepted_fragments_are_fixed_points_of_the_sanitiser(parts in proptest::collection::vec(0..PIECES.len(), 0..24)) {
+            let s: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let s = s.trim();
+            if already_clean(s) {
+                let slow = Sanitizer::new(None).slow_html(s);
+                prop_assert_eq!(slow.as_deref().unwrap_or(""), s);
+                let base = url::Url::parse("http://base.example/dir/").ok();
+                let slow = Sanitizer::new(base.as_ref()).slow_html(s);
+                prop_assert_eq!(slow.as_deref().unwrap_or(""), s);
+            }
+        }
+    }
+}
