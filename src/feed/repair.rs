@@ -517,14 +517,25 @@ impl<'a> Repairer<'a> {
     fn push_clean(&mut self, from: usize, to: usize) {
         let mut i = from;
         while i < to {
-            let b = self.src[i];
-            if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
-                i += 1;
-            } else if b == 0xEF && matches!(self.src.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) {
-                i += 3;
+            // Copy the run of ordinary bytes in one go.
+            let run = self.src[i..to]
+                .iter()
+                .position(|&b| b == 0xEF || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')));
+            let end = run.map_or(to, |r| i + r);
+            self.out.extend_from_slice(&self.src[i..end]);
+            i = end;
+            if i >= to {
+                break;
+            }
+            if self.src[i] == 0xEF {
+                if matches!(self.src.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) {
+                    i += 3;
+                } else {
+                    self.out.push(0xEF);
+                    i += 1;
+                }
             } else {
-                self.out.push(b);
-                i += 1;
+                i += 1; // a control character XML forbids
             }
         }
     }

@@ -11,6 +11,7 @@ use url::Url;
 /// The HTML sanitiser for one document, resolving relative links against its base.
 pub struct Sanitizer {
     html: Builder<'static>,
+    base: Option<Url>,
 }
 
 impl Sanitizer {
@@ -21,14 +22,14 @@ impl Sanitizer {
             Some(b) => UrlRelative::RewriteWithBase(b.clone()),
             None => UrlRelative::PassThrough,
         });
-        Sanitizer { html }
+        Sanitizer { html, base: base.cloned() }
     }
 
     /// Sanitises an HTML fragment. Returns `None` when nothing is left.
     pub fn html(&self, s: &str) -> Option<String> {
         let t = s.trim();
-        if super::clean::already_clean(t) {
-            return (!t.is_empty()).then(|| t.to_string());
+        if let Some(out) = super::clean::fast_sanitize(t, self.base.as_ref()) {
+            return (!out.is_empty()).then_some(out);
         }
         self.slow_html(t)
     }
