@@ -150,7 +150,11 @@ fn normalise_entry(
     let mut link = main_link(&e.links).and_then(|l| resolve(&l.href));
     // RSS: a guid is a permalink unless it says otherwise; feed-rs drops the flag, so a guid
     // that is an absolute web address stands in for a missing link.
-    if link.is_none() && is_rss && (feed_id.starts_with("http://") || feed_id.starts_with("https://")) {
+    if link.is_none()
+        && is_rss
+        && !extra.guid_is_not_link
+        && (feed_id.starts_with("http://") || feed_id.starts_with("https://"))
+    {
         link = Some(feed_id.clone());
     }
     let title = e.title.as_ref().and_then(|t| plain_text(&t.content));
@@ -215,6 +219,8 @@ fn normalise_entry(
 
     let (id, id_from_feed) = if !feed_id.is_empty() {
         (feed_id, true)
+    } else if let Some(about) = &extra.about {
+        (about.trim().to_string(), true)
     } else if let Some(l) = &link {
         (l.clone(), false)
     } else {

@@ -77,6 +77,10 @@ pub struct EntryExtras {
     pub summary_base: Option<Url>,
     /// The xml:base in force on the entry's content, when one was set in the document.
     pub content_base: Option<Url>,
+    /// RSS 1.0 `rdf:about` of the item: its id, as feedparser reads it.
+    pub about: Option<String>,
+    /// RSS `guid isPermaLink="false"` says the guid is not the entry's address.
+    pub guid_is_not_link: bool,
 }
 
 /// Repairs a decoded document. Linear in its length; never fails.
@@ -836,7 +840,16 @@ impl<'a> Repairer<'a> {
             }
         }
         if matches!(local_name.as_str(), "item" | "entry") {
-            self.entries.push(EntryExtras::default());
+            let about = attrs.iter().find(|(n, _)| local(n) == "about").map(|(_, v)| unescape_attr(v));
+            self.entries
+                .push(EntryExtras { about: about.filter(|a| !a.trim().is_empty()), ..Default::default() });
+        }
+        if local_name == "guid" {
+            if let Some(extras) = self.entries.last_mut() {
+                extras.guid_is_not_link = attrs.iter().any(|(n, v)| {
+                    n.eq_ignore_ascii_case("isPermaLink") && v.trim().eq_ignore_ascii_case("false")
+                });
+            }
         }
         if let (Some((_, base)), Some(extras)) = (self.bases.last(), self.entries.last_mut()) {
             match local_name.as_str() {
@@ -1021,6 +1034,11 @@ pub fn escape_text(s: &str) -> String {
         }
     }
     out
+}
+
+/// Undoes [`escape_attr`] (the values repair keeps are escaped for writing out).
+fn unescape_attr(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 fn escape_attr(s: &str) -> String {
