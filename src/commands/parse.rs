@@ -2,6 +2,7 @@
 
 use crate::feed::{parse_feed, FeedSource};
 use anyhow::Context;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,7 +37,9 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    println!("{}", serde_json::to_string_pretty(&feed_json(&feed))?);
+    // A closed pipe (`rill parse … | head`) surfaces as an io::Error, which main maps to 0.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(&feed_json(&feed))?)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -804,6 +804,16 @@ impl<'a> Repairer<'a> {
             base64 = normalise_text_construct(&mut attrs, local_name == "content");
             drop_if_empty = local_name == "content";
         }
+        if name.starts_with("media:") {
+            // feed-rs fails the whole feed on a Media RSS text type it does not know, and on an
+            // empty media:title or media:description.
+            if matches!(local_name.as_str(), "title" | "description" | "text") {
+                attrs.retain(|(n, v)| n != "type" || matches!(v.as_str(), "plain" | "html"));
+                drop_if_empty = true;
+            }
+        } else if name == "podcast:person" {
+            attrs.retain(|(n, _)| n != "role"); // an unknown role fails the whole feed
+        }
         let parent = self.stack.last().map(|o| local(&o.name).to_string());
         let hint = match (local_name.as_str(), parent.as_deref()) {
             ("ttl", _) => Some(Hint::Ttl),
