@@ -313,16 +313,28 @@ fn loose(s: &str) -> Option<DateTime<Utc>> {
                     || w == "nd"
                     || w == "rd"
                 {
-                } else if let Some(z) = zone_name(&w).filter(|_| offset.is_none() || w == "gmt" || w == "utc")
-                {
-                    offset = Some(offset.unwrap_or(0) + if w == "gmt" || w == "utc" { 0 } else { z });
-                } else {
+                } else if let Some(z) = zone_name(&w) {
+                    // The first zone wins ("+0100 CET"); "GMT+2" reads as +2 after GMT.
+                    if offset.is_none() || w == "gmt" || w == "utc" {
+                        offset = Some(offset.unwrap_or(0) + if w == "gmt" || w == "utc" { 0 } else { z });
+                    }
+                } else if time.is_none() {
                     return None;
                 }
+                // Words after the time are comments ("(Pacific Standard Time)").
             }
         }
     }
-    let mo = mo?;
+    // No month name: a numeric year/month/day ("Fri, 2006/09/15 08:19:53 EDT").
+    let Some(mo) = mo else {
+        return match nums.as_slice() {
+            [(y, 4, _), (m, _, _), (d, _, _)] => {
+                let (h, mi, sec) = time.unwrap_or((0, 0, 0));
+                build(*y as i32, *m, *d, h, mi, sec, 0, offset.unwrap_or(0))
+            }
+            _ => None,
+        };
+    };
     let year_idx = nums.iter().position(|&(n, len, _)| len >= 3 || n > 31);
     let (year, day) = match year_idx {
         Some(yi) => {
@@ -425,6 +437,14 @@ mod tests {
     #[test]
     fn date_only_rfc822() {
         assert_eq!(p("01 Jan 2004"), "2004-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn zone_comments_and_numeric_dates() {
+        assert_eq!(p("Sun, 01 Jan 2006 09:00:00 +0100 CET"), "2006-01-01T08:00:00Z");
+        assert_eq!(p("Sun, 01 Jan 2006 09:00:00 -0800 (Pacific Standard Time)"), "2006-01-01T17:00:00Z");
+        assert_eq!(p("Fri, 2006/09/15 08:19:53 EDT"), "2006-09-15T12:19:53Z");
+        assert_eq!(p("2004-07-08 23:56:58.0"), "2004-07-08T23:56:58Z");
     }
 
     #[test]
