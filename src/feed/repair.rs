@@ -199,8 +199,22 @@ fn is_name_char(b: u8) -> bool {
 
 /// Bytes that end a run of plain text: markup, references and characters XML forbids.
 fn is_text_special(b: u8) -> bool {
-    b == b'<' || b == b'&' || b == 0xEF || (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
+    TEXT_SPECIAL[usize::from(b)]
 }
+
+/// [`is_text_special`] as a table: the test runs once per input byte.
+static TEXT_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b, 0x09 | 0x0A | 0x0D);
+        b += 1;
+    }
+    t[b'<' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xEF] = true;
+    t
+};
 
 fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
@@ -814,8 +828,8 @@ impl<'a> Repairer<'a> {
         } else if name == "podcast:person" {
             attrs.retain(|(n, _)| n != "role"); // an unknown role fails the whole feed
         }
-        let parent = self.stack.last().map(|o| local(&o.name).to_string());
-        let hint = match (local_name.as_str(), parent.as_deref()) {
+        let parent = self.stack.last().map(|o| local(&o.name));
+        let hint = match (local_name.as_str(), parent) {
             ("ttl", _) => Some(Hint::Ttl),
             ("updatePeriod", _) => Some(Hint::UpdatePeriod),
             ("updateFrequency", _) => Some(Hint::UpdateFrequency),
