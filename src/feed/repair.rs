@@ -649,8 +649,14 @@ impl<'a> Repairer<'a> {
     }
 
     fn renamed(&self, name: String) -> String {
-        if self.rss && name == "dc:date" {
-            return "atom:updated".to_string();
+        if self.rss {
+            // feedparser's date fields: dc:date and dcterms:modified say when an item was
+            // updated, dcterms:issued when it was published; feed-rs reads these names so.
+            match name.as_str() {
+                "dc:date" | "dcterms:modified" => return "atom:updated".to_string(),
+                "dcterms:issued" => return "pubDate".to_string(),
+                _ => {}
+            }
         }
         if !self.atom03 {
             return name;
@@ -1210,6 +1216,8 @@ mod tests {
     fn dc_date_in_rss_is_an_update_date() {
         assert!(fix("<rss><channel><item><dc:date>2004</dc:date></item></channel></rss>")
             .contains("<atom:updated>2004</atom:updated>"));
+        let t = fix("<rss><channel><item><dcterms:issued>1</dcterms:issued><dcterms:modified>2</dcterms:modified></item></channel></rss>");
+        assert!(t.contains("<pubDate>1</pubDate><atom:updated>2</atom:updated>"), "{t}");
     }
 
     #[test]
