@@ -67,11 +67,65 @@ pub fn parse_feed(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed, P
         .timestamp_parser(date::parse_date)
         .sanitize_content(false)
         .build();
-    let parsed = parser.parse(repaired.text.as_bytes()).map_err(|e| match repaired.kind {
-        repair::DocKind::Json => ParseError::NotAFeed(format!("invalid JSON Feed: {e}")),
-        _ => ParseError::Malformed(e.to_string()),
-    })?;
+    let (parsed, json_links) = match repaired.kind {
+        repair::DocKind::Json => {
+            let doc = super::json::normalise_json_feed(&repaired.text)
+                .map_err(|e| ParseError::NotAFeed(format!("not a JSON Feed: {e}")))?;
+            let parsed = parser
+                .parse(doc.text.as_bytes())
+                .map_err(|e| ParseError::NotAFeed(format!("invalid JSON Feed: {e}")))?;
+            (parsed, Some((doc.home_page_url, doc.feed_url)))
+        }
+        _ => {
+            let parsed =
+                parser.parse(repaired.text.as_bytes()).map_err(|e| ParseError::Malformed(e.to_string()))?;
+            (parsed, None)
+        }
+    };
+    let parsed = match json_links {
+        Some((home, own)) => label_json_links(parsed, home, own),
+        None => parsed,
+    };
     Ok(normalise(parsed, source.url, repaired.hints, &repaired.entries))
+}
+
+/// A bare link as feed-rs would have made it.
+fn link(href: String, rel: &str, media_type: Option<String>, length: Option<u64>) -> fm::Link {
+    fm::Link {
+        href,
+        target: None,
+        rel: Some(rel.to_string()),
+        media_type,
+        href_lang: None,
+        title: None,
+        length,
+    }
+}
+
+/// feed-rs gives every JSON Feed link no rel: the feed's `feed_url` and `home_page_url` look
+/// alike, and so do an item's `url` and its attachments. [`super::json`] left the feed's
+/// addresses beside the text and gave every attachment a MIME type (possibly empty) and the page
+/// link none, so the rels can be put back: `self` and `alternate` for the feed, `alternate` and
+/// `enclosure` for items. The feed's own address is listed first, as the better base for
+/// relative links.
+fn label_json_links(mut feed: fm::Feed, home: Option<String>, own: Option<String>) -> fm::Feed {
+    feed.links = own
+        .map(|h| link(h, "self", None, None))
+        .into_iter()
+        .chain(home.map(|h| link(h, "alternate", None, None)))
+        .collect();
+    for e in &mut feed.entries {
+        for l in &mut e.links {
+            match l.media_type.take() {
+                Some(mt) => {
+                    l.rel = Some("enclosure".into());
+                    l.media_type = Some(mt.trim().to_string()).filter(|m| !m.is_empty());
+                }
+                None => l.rel = Some("alternate".into()),
+            }
+        }
+    }
+    feed
 }
 
 /// The link a reader follows: `alternate` (or no rel) first, else the first that is not `self`.
