@@ -6,7 +6,7 @@
 //! military letters and numeric offsets. A date without a zone is taken as UTC. Linear in the
 //! input (which is capped at [`MAX_LEN`]); no regular expressions.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// Longer strings are not dates.
 pub const MAX_LEN: usize = 128;
@@ -84,9 +84,32 @@ impl Cursor<'_> {
 /// ISO 8601 / RFC 3339 and their common degradations.
 fn iso(s: &str) -> Option<DateTime<Utc>> {
     let mut c = Cursor { b: s.as_bytes(), i: 0 };
+    let b = s.as_bytes();
+    let digit_run =
+        |from: usize| b.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    // ISO 8601's two-digit-year date, `YY-MM-DD`, as feedparser reads it.
+    if digit_run(0) == 2
+        && b.len() >= 8
+        && b[2] == b'-'
+        && b[5] == b'-'
+        && digit_run(3) == 2
+        && digit_run(6) == 2
+    {
+        let y = c.digits(2, 2)?;
+        c.eat(b'-');
+        let mo = c.digits(2, 2)?;
+        c.eat(b'-');
+        let d = c.digits(2, 2)?;
+        return (c.i == b.len()).then(|| build(two_digit_year(y), mo, d, 0, 0, 0, 0, 0)).flatten();
+    }
     let y = c.digits(4, 4)? as i32;
     let (mut mo, mut d) = (1, 1);
-    if c.eat(b'-') || c.eat(b'/') || c.eat(b'.') {
+    if b.get(4) == Some(&b'-') && digit_run(5) == 3 {
+        // Ordinal date, `YYYY-DDD`.
+        c.eat(b'-');
+        let date = NaiveDate::from_yo_opt(y, c.digits(3, 3)?)?;
+        (mo, d) = (date.month(), date.day());
+    } else if c.eat(b'-') || c.eat(b'/') || c.eat(b'.') {
         mo = c.digits(1, 2)?;
         if c.eat(b'-') || c.eat(b'/') || c.eat(b'.') {
             d = c.digits(1, 2)?;
@@ -445,6 +468,14 @@ mod tests {
         assert_eq!(p("Sun, 01 Jan 2006 09:00:00 -0800 (Pacific Standard Time)"), "2006-01-01T17:00:00Z");
         assert_eq!(p("Fri, 2006/09/15 08:19:53 EDT"), "2006-09-15T12:19:53Z");
         assert_eq!(p("2004-07-08 23:56:58.0"), "2004-07-08T23:56:58Z");
+    }
+
+    #[test]
+    fn ordinal_and_two_digit_year_iso_dates() {
+        assert_eq!(p("2003-335"), "2003-12-01T00:00:00Z");
+        assert_eq!(p("2003-335T10:00:00Z"), "2003-12-01T10:00:00Z");
+        assert_eq!(p("03-12-31"), "2003-12-31T00:00:00Z");
+        assert_eq!(p("2003-366"), "none");
     }
 
     #[test]
