@@ -2,8 +2,9 @@
 //!
 //! Owns the order of evidence: a byte-order mark, then the HTTP `Content-Type` charset, then the
 //! XML declaration's `encoding`, then detection (chardetng). A claim that the bytes contradict
-//! (a "UTF-8" document that is not valid UTF-8, a "UTF-16" one written in ASCII) is skipped in
-//! favour of the next piece of evidence. Knows nothing about feeds beyond the XML declaration.
+//! (a "UTF-8" document that is not valid UTF-8, a "UTF-16" one written in ASCII, a legacy
+//! charset on bytes that are valid multi-byte UTF-8) is skipped in favour of the next piece of
+//! evidence. Knows nothing about feeds beyond the XML declaration.
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
@@ -43,7 +44,10 @@ fn plausible(enc: &'static Encoding, bytes: &[u8]) -> bool {
         // A document whose first bytes are ASCII `<?` was transcoded and kept a stale declaration.
         bytes.iter().take(256).any(|&b| b == 0)
     } else {
-        true
+        // Valid UTF-8 that uses multi-byte characters is UTF-8, whatever the label says: the
+        // label is a server default (ISO-8859-1) or survived a re-save, and real text in a
+        // legacy encoding almost never forms valid UTF-8 sequences.
+        bytes.is_ascii() || std::str::from_utf8(bytes).is_err()
     }
 }
 
@@ -113,6 +117,13 @@ mod tests {
         let text = decode(doc, Some("text/xml; charset=utf-8"));
         assert!(text.contains("café crème"), "{text}");
         assert!(text.contains('\u{201c}'), "{text}");
+    }
+
+    #[test]
+    fn latin1_label_on_utf8_bytes_is_ignored() {
+        let doc = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><a>café “q”</a>".as_bytes();
+        assert!(decode(doc, Some("text/xml; charset=ISO-8859-1")).contains("café “q”"));
+        assert!(decode(doc, None).contains("café “q”"));
     }
 
     #[test]
