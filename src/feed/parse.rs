@@ -128,11 +128,23 @@ fn label_json_links(mut feed: fm::Feed, home: Option<String>, own: Option<String
     feed
 }
 
-/// The link a reader follows: `alternate` (or no rel) first, else the first that is not `self`.
+/// The link a reader follows: an `alternate` (or rel-less) link to a web page first, as
+/// feedparser picks it (a PDF or feed alternate listed before the HTML one loses), then any
+/// `alternate`, else the first link that is not `self` or an enclosure.
 fn main_link(links: &[fm::Link]) -> Option<&fm::Link> {
+    let is_alternate =
+        |l: &&fm::Link| l.rel.as_deref().map_or(true, |r| r.trim().eq_ignore_ascii_case("alternate"));
+    let is_page = |l: &&fm::Link| {
+        l.media_type.as_deref().map(str::trim).map_or(true, |t| {
+            t.is_empty()
+                || t.eq_ignore_ascii_case("text/html")
+                || t.eq_ignore_ascii_case("application/xhtml+xml")
+        })
+    };
     links
         .iter()
-        .find(|l| l.rel.as_deref().map_or(true, |r| r.eq_ignore_ascii_case("alternate")))
+        .find(|l| is_alternate(l) && is_page(l))
+        .or_else(|| links.iter().find(is_alternate))
         .or_else(|| links.iter().find(|l| l.rel.as_deref().map_or(true, |r| r != "self" && r != "enclosure")))
 }
 
@@ -223,6 +235,14 @@ fn normalise_entry(
         .as_ref()
         .and_then(|c| c.body.as_deref().map(|b| (c.content_type.as_ref(), b)))
         .and_then(|(ct, b)| text_body(ct, b, content_sanitizer.as_ref().unwrap_or(sanitizer)));
+    // itunes:summary and media:description (feed-rs files both as media descriptions) stand
+    // in for a missing description, as feedparser reads them.
+    let summary = summary.or_else(|| {
+        e.media
+            .iter()
+            .filter_map(|m| m.description.as_ref())
+            .find_map(|t| text_body(t.content_type.as_ref(), &t.content, sanitizer))
+    });
     // As in feedparser: an entry with content but no summary summarises with its content.
     let summary = summary.or_else(|| content.clone());
 

@@ -47,6 +47,9 @@ const COMMON_PREFIXES: &[(&str, &str)] = &[
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
 ];
 
+/// What an item's own media:description becomes: feed-rs reads it as a media description.
+const ITEM_MEDIA_DESCRIPTION: &str = "itunes:summary";
+
 /// What kind of document the text holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
@@ -649,6 +652,15 @@ impl<'a> Repairer<'a> {
     }
 
     fn renamed(&self, name: String) -> String {
+        // feed-rs keeps a media:description only beside a media:content; straight under an
+        // item it is the item's description (feedparser's summary), as itunes:summary is.
+        if name == "media:description"
+            && self.stack.last().is_some_and(|o| {
+                o.name == ITEM_MEDIA_DESCRIPTION || matches!(local(&o.name), "item" | "entry")
+            })
+        {
+            return ITEM_MEDIA_DESCRIPTION.to_string();
+        }
         if self.rss {
             // feedparser's date fields: dc:date and dcterms:modified say when an item was
             // updated, dcterms:issued when it was published; feed-rs reads these names so.
