@@ -284,8 +284,12 @@ fn normalise_entry(
     }
 
     let mut categories: Vec<String> = Vec::new();
-    for c in &e.categories {
-        let term = c.label.as_deref().filter(|_| c.term.trim().is_empty()).unwrap_or(&c.term).trim();
+    let terms = e
+        .categories
+        .iter()
+        .map(|c| c.label.as_deref().filter(|_| c.term.trim().is_empty()).unwrap_or(&c.term));
+    for term in terms.chain(extra.subjects.iter().map(String::as_str)) {
+        let term = term.trim();
         if !term.is_empty() && !categories.iter().any(|x| x == term) {
             categories.push(term.to_string());
         }

@@ -14,7 +14,13 @@
 //!   reads 0.9x through its 2.0 parser anyway), common namespace prefixes are declared when a
 //!   feed forgets to, and Atom 0.3 is mapped to Atom 1.0 (namespace, element names, content
 //!   `mode`, base64 content decoded), empty Atom `content` is removed;
-//! * the scheduler's hints (`ttl`, `sy:update*`, `skipHours`, `skipDays`) are read on the way.
+//! * what feedparser reads in RSS and feed-rs does not is renamed into what feed-rs reads:
+//!   RSS element names in any capitalisation (`<PubDate>`), `dc:title`, `dc:description`,
+//!   `dc:author`, `xhtml:body`, an item's own `media:description` (as `itunes:summary`), and an
+//!   item's `atom:link` (alternate → `<link>`, enclosure → `<enclosure>`);
+//! * the scheduler's hints (`ttl`, `sy:update*`, `skipHours`, `skipDays`) are read on the way, and
+//!   per entry what feed-rs's model cannot carry ([`EntryExtras`]: `rdf:about`, `isPermaLink`,
+//!   xml:base of its text, `dc:subject`).
 //!
 //! Knows nothing of feed-rs's model; the output is plain XML text.
 
@@ -46,6 +52,34 @@ const COMMON_PREFIXES: &[(&str, &str)] = &[
     ("atom", "http://www.w3.org/2005/Atom"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
 ];
+
+/// RSS element names as feed-rs expects them; other capitalisations are mapped to these.
+const RSS_NAMES: &[&str] = &[
+    "rss",
+    "channel",
+    "item",
+    "title",
+    "link",
+    "description",
+    "pubDate",
+    "lastBuildDate",
+    "guid",
+    "author",
+    "category",
+    "enclosure",
+    "comments",
+    "image",
+    "url",
+    "language",
+    "ttl",
+    "skipHours",
+    "skipDays",
+    "hour",
+    "day",
+];
+
+/// At most this many `dc:subject` values are kept per entry.
+const MAX_SUBJECTS: usize = 64;
 
 /// What an item's own media:description becomes: feed-rs reads it as a media description.
 const ITEM_MEDIA_DESCRIPTION: &str = "itunes:summary";
@@ -84,6 +118,8 @@ pub struct EntryExtras {
     pub about: Option<String>,
     /// RSS `guid isPermaLink="false"` says the guid is not the entry's address.
     pub guid_is_not_link: bool,
+    /// `dc:subject` values (RSS 1.0 and 2.0), which feed-rs does not read: categories.
+    pub subjects: Vec<String>,
 }
 
 /// Repairs a decoded document. Linear in its length; never fails.
@@ -149,6 +185,8 @@ enum Hint {
     UpdateFrequency,
     SkipHour,
     SkipDay,
+    /// An entry's `dc:subject`: recorded in its [`EntryExtras`].
+    Subject,
 }
 
 #[derive(Debug)]
@@ -652,6 +690,26 @@ impl<'a> Repairer<'a> {
     }
 
     fn renamed(&self, name: String) -> String {
+        // feedparser reads element names case-insensitively: <PubDate>, <Link>.
+        if (self.rss || self.root.as_deref() == Some("RDF")) && !name.contains(':') {
+            if let Some(canon) = RSS_NAMES.iter().find(|n| n.eq_ignore_ascii_case(&name) && **n != name) {
+                return (*canon).to_string();
+            }
+        }
+        if self.rss {
+            // Dublin Core and XHTML stand-ins feedparser reads and feed-rs's RSS 2.0 reader
+            // does not.
+            let plain = match name.as_str() {
+                "dc:title" => Some("title"),
+                "dc:description" => Some("description"),
+                "dc:author" => Some("author"),
+                "xhtml:body" => Some("content:encoded"),
+                _ => None,
+            };
+            if let Some(plain) = plain {
+                return plain.to_string();
+            }
+        }
         // feed-rs keeps a media:description only beside a media:content; straight under an
         // item it is the item's description (feedparser's summary), as itunes:summary is.
         if name == "media:description"
@@ -719,6 +777,16 @@ impl<'a> Repairer<'a> {
 
     fn record_hint(&mut self, hint: Hint, value: &str) {
         match hint {
+            Hint::Subject => {
+                let value = xml_text(value);
+                let value = value.trim();
+                if let Some(extras) = self.entries.last_mut() {
+                    if !value.is_empty() && !value.contains('<') && extras.subjects.len() < MAX_SUBJECTS {
+                        extras.subjects.push(value.to_string());
+                    }
+                }
+                return;
+            }
             Hint::Ttl => self.hints.ttl_minutes = value.parse().ok().filter(|&m| m > 0),
             Hint::UpdatePeriod => {
                 self.sy_period = match value.to_ascii_lowercase().as_str() {
@@ -829,6 +897,10 @@ impl<'a> Repairer<'a> {
                 None => true,
             }
         });
+        if self.rss && matches!(name.as_str(), "atom:link" | "a10:link") && self.in_item() {
+            self.atom_link_in_item(&attrs);
+            return;
+        }
         let mut base64 = false;
         let mut drop_if_empty = false;
         if self.atom && matches!(local_name.as_str(), "content" | "summary" | "title" | "subtitle" | "rights")
@@ -853,6 +925,7 @@ impl<'a> Repairer<'a> {
             ("updateFrequency", _) => Some(Hint::UpdateFrequency),
             ("hour", Some("skipHours")) => Some(Hint::SkipHour),
             ("day", Some("skipDays")) => Some(Hint::SkipDay),
+            _ if name == "dc:subject" && matches!(parent, Some("item" | "entry")) => Some(Hint::Subject),
             _ => None,
         };
         let feed_root = self.root.as_deref().unwrap_or("");
@@ -926,6 +999,37 @@ impl<'a> Repairer<'a> {
         self.out.push(b'>');
         let body_start = self.out.len();
         self.stack.push(Open { name, tag_start, body_start, drop_if_empty, base64, raw, hint });
+    }
+
+    fn in_item(&self) -> bool {
+        self.stack.last().is_some_and(|o| local(&o.name) == "item")
+    }
+
+    /// An Atom link inside an RSS item, which feed-rs ignores: an alternate becomes the item's
+    /// `<link>`, an enclosure its `<enclosure>`; others are dropped. Attribute values arrive
+    /// escaped, as element text and attributes need them.
+    fn atom_link_in_item(&mut self, attrs: &[(String, String)]) {
+        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
+        let Some(href) = get("href").filter(|h| !h.is_empty()) else { return };
+        match get("rel").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("alternate") => {
+                self.out.extend_from_slice(b"<link>");
+                self.out.extend_from_slice(href.as_bytes());
+                self.out.extend_from_slice(b"</link>");
+            }
+            Some("enclosure") => {
+                let mut tag = format!("<enclosure url=\"{href}\"");
+                if let Some(t) = get("type") {
+                    tag.push_str(&format!(" type=\"{t}\""));
+                }
+                if let Some(l) = get("length").filter(|l| l.bytes().all(|b| b.is_ascii_digit())) {
+                    tag.push_str(&format!(" length=\"{l}\""));
+                }
+                tag.push_str("/>");
+                self.out.extend_from_slice(tag.as_bytes());
+            }
+            Some(_) => {}
+        }
     }
 
     /// Reads attributes up to the end of the tag. Values come back escaped for a `"`-quoted
@@ -1078,6 +1182,53 @@ pub fn escape_text(s: &str) -> String {
     out
 }
 
+/// The text of element content as repair wrote it: CDATA sections opened, references
+/// resolved. Tags, if any, are kept as written.
+fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(after) = rest.strip_prefix("<![CDATA[") {
+            let end = after.find("]]>").unwrap_or(after.len());
+            out.push_str(&after[..end]);
+            rest = after.get(end + 3..).unwrap_or("");
+        } else if rest.starts_with('<') {
+            out.push('<');
+            rest = &rest[1..];
+        } else {
+            let end = rest.find(';').filter(|&e| e <= 12);
+            let decoded = end.and_then(|e| match &rest[1..e] {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                r => {
+                    let n = match r.strip_prefix("#x").or_else(|| r.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => r.strip_prefix('#').and_then(|d| d.parse().ok()),
+                    };
+                    n.and_then(char::from_u32)
+                }
+            });
+            match (decoded, end) {
+                (Some(c), Some(e)) => {
+                    out.push(c);
+                    rest = &rest[e + 1..];
+                }
+                _ => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Undoes [`escape_attr`] (the values repair keeps are escaped for writing out).
 fn unescape_attr(s: &str) -> String {
     s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -1104,6 +1255,38 @@ mod tests {
         let t = fix(&format!("<feed>{s}</feed>"));
         let start = t.find("<feed").and_then(|i| t[i..].find('>').map(|j| i + j + 1)).unwrap_or(0);
         t[start..].trim_end_matches("</feed>").to_string()
+    }
+
+    #[test]
+    fn feedparser_stand_ins_are_renamed_in_rss() {
+        let t = fix(concat!(
+            "<rss><channel><item><PubDate>x</PubDate><dc:title>t</dc:title><xhtml:body><p>b</p></xhtml:body>",
+            "<atom:link href=\"http://e.com/a?x=1&amp;y=2\"/><atom:link rel=\"enclosure\" href=\"e.mp3\" length=\"9\"/>",
+            "<atom:link rel=\"replies\" href=\"c\"/></item></channel></rss>"
+        ));
+        assert!(t.contains("<pubDate>x</pubDate><title>t</title><content:encoded>&lt;p>"), "{t}");
+        assert!(
+            t.contains(
+                "<link>http://e.com/a?x=1&amp;y=2</link><enclosure url=\"e.mp3\" length=\"9\"/></item>"
+            ),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn dc_subjects_are_recorded_per_entry() {
+        let r = repair_none(concat!(
+            "<rdf:RDF><item><dc:subject>A &amp; B</dc:subject><dc:subject><![CDATA[C]]></dc:subject></item>",
+            "<item><dc:subject> </dc:subject></item></rdf:RDF>"
+        ));
+        let subjects: Vec<_> = r.entries.iter().map(|e| e.subjects.clone()).collect();
+        assert_eq!(subjects, vec![vec!["A & B".to_string(), "C".to_string()], vec![]]);
+    }
+
+    #[test]
+    fn xml_text_resolves_references_and_cdata() {
+        assert_eq!(xml_text("a &amp; &#233;&#xE9; <![CDATA[<b>]]> &bogus; &"), "a & éé <b> &bogus; &");
+        assert_eq!(xml_text("<![CDATA[open"), "open");
     }
 
     #[test]
