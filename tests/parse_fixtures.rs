@@ -147,6 +147,41 @@ fn cli_exits_1_with_one_line_on_a_bad_feed() {
     assert!(out.stdout.is_empty());
 }
 
+#[test]
+fn cli_reads_json_feed_with_fetch_address() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rill"))
+        .args([
+            "parse",
+            "--url",
+            "http://example.com/feeds/main.json",
+            "--content-type",
+            "application/feed+json",
+        ])
+        .arg("--json")
+        .arg(fixtures_dir().join("jsonfeed_relative_fetch_url.json"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["entries"][0]["link"], "http://example.com/posts/3");
+    assert_eq!(v["entries"][0]["enclosures"][0]["url"], "http://example.com/feeds/3.mp3");
+}
+
+#[test]
+fn cli_exits_1_on_an_unreadable_file_or_bad_url() {
+    let good = fixtures_dir().join("rss20_basic.xml").to_string_lossy().into_owned();
+    for args in [
+        vec!["parse", "--json", "/nonexistent/feed.xml"],
+        vec!["parse", "--url", "not a url", "--json", good.as_str()],
+    ] {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_rill")).args(&args).output().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}
+
 /// Robustness: arbitrary bytes and mutated valid feeds never panic, repair output stays within
 /// a constant factor of its input, and pathological shapes parse in linear time.
 mod robustness {

@@ -1,7 +1,6 @@
 //! `rill parse`: one saved feed, parsed exactly as the daemon parses it, printed as JSON.
 
 use crate::feed::{parse_feed, FeedSource};
-use anyhow::Context;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,17 +22,12 @@ pub struct ParseArgs {
 }
 
 pub fn run(args: &ParseArgs) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let base = match &args.url {
-        Some(u) => Some(url::Url::parse(u).with_context(|| format!("--url {u:?} is not an absolute URL"))?),
-        None => None,
-    };
-    let source = FeedSource { url: base.as_ref(), content_type: args.content_type.as_deref() };
-    let feed = match parse_feed(&bytes, &source) {
+    let feed = match read_and_parse(args) {
         Ok(feed) => feed,
         Err(e) => {
-            // A feed that cannot be read is this command's ordinary failure: exit 1, one line.
-            eprintln!("rill parse: {}: {e}", args.file.display());
+            // Any failure (unreadable file, bad --url, a document that is not a feed) is this
+            // command's ordinary failure: exit 1, one line on stderr.
+            eprintln!("rill parse: {}", e.replace('\n', " "));
             return Ok(ExitCode::from(1));
         }
     };
@@ -41,6 +35,17 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", serde_json::to_string_pretty(&feed_json(&feed))?)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_and_parse(args: &ParseArgs) -> Result<crate::model::ParsedFeed, String> {
+    let file = args.file.display();
+    let bytes = std::fs::read(&args.file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let base = match &args.url {
+        Some(u) => Some(url::Url::parse(u).map_err(|e| format!("--url {u:?} is not an absolute URL: {e}"))?),
+        None => None,
+    };
+    let source = FeedSource { url: base.as_ref(), content_type: args.content_type.as_deref() };
+    parse_feed(&bytes, &source).map_err(|e| format!("{file}: {e}"))
 }
 
 /// The JSON shape `rill parse` prints: the feed's title and link and its entries, timestamps in
