@@ -227,6 +227,40 @@ mod robustness {
         "\u{e9}",
     ];
 
+    /// Pieces of JSON Feed that are spliced into item lists.
+    const JSON_TOKENS: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"id\"",
+        "\"url\"",
+        "\"external_url\"",
+        "\"attachments\"",
+        "\"authors\"",
+        "\"author\"",
+        "\"tags\"",
+        "\"size_in_bytes\"",
+        "\"mime_type\"",
+        "\"content_html\"",
+        "\"date_published\"",
+        "\"version\"",
+        "\"name\"",
+        "1",
+        "-1.5e400",
+        "18446744073709551616",
+        "null",
+        "true",
+        "\"\"",
+        "\"x\"",
+        "\"/rel\"",
+        "\"<script>x</script>\"",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+    ];
+
     fn corpus() -> Vec<Vec<u8>> {
         feed_files().iter().filter_map(|p| std::fs::read(p).ok()).collect()
     }
@@ -312,6 +346,16 @@ mod robustness {
         }
 
         #[test]
+        fn arbitrary_json_never_panics(parts in proptest::collection::vec(0..JSON_TOKENS.len(), 0..200)) {
+            let mut doc = String::from("{\"items\":[");
+            for p in parts {
+                doc.push_str(JSON_TOKENS[p]);
+            }
+            let base = url::Url::parse("http://example.com/a/").ok();
+            let _ = parse_feed(doc.as_bytes(), &FeedSource { url: base.as_ref(), content_type: None });
+        }
+
+        #[test]
         fn mutated_feeds_never_panic(
             which in any::<usize>(),
             mutations in proptest::collection::vec(mutation(), 1..8),
@@ -375,6 +419,16 @@ mod robustness {
                     )
                 }),
             ),
+            (
+                "many JSON items",
+                Box::new(|n| {
+                    format!(
+                        "{{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{}{{}}]}}",
+                        "{\"id\":1,\"url\":\"/p\",\"content_text\":\"x\",\"tags\":[\"a\"]},".repeat(n / 8)
+                    )
+                }),
+            ),
+            ("deep JSON", Box::new(|n| format!("{{\"items\":{}", "[".repeat(n)))),
             (
                 "long date",
                 Box::new(|n| {
