@@ -359,7 +359,7 @@ fn person(name: Option<&str>, email: Option<&str>, uri: Option<&str>) -> Option<
         email = m;
     }
     let name = plain_text(&name)
-        .map(|n| n.trim_matches(|c: char| c == '(' || c == ')' || c == ',').trim().to_string());
+        .map(|n| n.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '"' | '\'')).trim().to_string());
     let name = name.filter(|n| !n.is_empty());
     let email = email.map(|m| m.trim_start_matches("mailto:").to_string());
     let uri = uri.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
@@ -407,6 +407,12 @@ mod tests {
         );
         assert_eq!(split_name_email("joe@example.com"), ("".into(), Some("joe@example.com".into())));
         assert_eq!(split_name_email("Joe Bloggs"), ("Joe Bloggs".into(), None));
+    }
+
+    #[test]
+    fn quoted_names_lose_their_quotes() {
+        let p = person(Some("\"Bob\" <bob@example.com>"), None, None);
+        assert_eq!(p.and_then(|p| p.name).as_deref(), Some("Bob"));
     }
 
     #[test]
