@@ -4,13 +4,14 @@
 //! Owns the tolerance rules for JSON Feed: a missing or unknown `version` (including the
 //! `http://` spelling of 1.0) is replaced, a missing `title` or `items` is supplied, numeric ids
 //! become strings, fields of the wrong type are dropped (a string where a list belongs, a list of
-//! objects with non-string members), attachments without a URL are dropped, trailing bytes after
+//! objects with non-string members), a lone tag, attachment or author object becomes a list of one,
+//! a bare author name an author, attachments without a URL are dropped, trailing bytes after
 //! the object (a JSONP `);`) are ignored. It also reshapes what feed-rs would confuse: feed-rs
 //! turns `url`, `external_url` and attachments into look-alike links, so an item keeps one page
 //! link (`url`, else `external_url`) and every attachment carries a MIME type (empty when
-//! unknown), which is how [`super::parse`] tells enclosures from the link; and the feed's
+//! unknown), which is how `parse` tells enclosures from the link; and the feed's
 //! `home_page_url` and `feed_url` are returned beside the text. Invalid JSON, and JSON that is
-//! neither versioned as a JSON Feed nor has `items`, is an error. Knows nothing of XML, URLs
+//! neither versioned as a JSON Feed nor has `items`, is an error. Knows nothing of XML, URL
 //! resolution or sanitising.
 
 use serde_json::{Map, Value};

@@ -4,7 +4,9 @@
 //! tolerant [`super::date`] parser, [`super::sanitize`]) and the rules applied to feed-rs's model:
 //! which link is the entry's link, how relative URLs are resolved (xml:base, then the feed's
 //! address, then the document's own link), how people are split into name and email, how the
-//! summary and content are chosen, and how an id is derived when the feed gives none.
+//! summary and content are chosen, and how an id is derived when the feed gives none. JSON Feeds
+//! go through [`super::json`] instead of repair; their links get back the rels feed-rs drops
+//! (`feed_url` is the document's own address, attachments are enclosures).
 
 use super::sanitize::{plain_text, Sanitizer};
 use super::{charset, date, repair};
