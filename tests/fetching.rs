@@ -181,7 +181,13 @@ async fn the_address_guard_refuses_loopback_and_metadata_addresses_by_default() 
 #[tokio::test]
 async fn a_feed_that_does_not_parse_backs_off_and_recovers() {
     let server = TestServer::start().await;
-    server.set("/flaky.xml", Route::ok("application/rss+xml", "<rss><channel><item>"));
+    server.set(
+        "/flaky.xml",
+        Route::ok(
+            "application/rss+xml",
+            "<html><body><h1>Service temporarily unavailable</h1></body></html>",
+        ),
+    );
     let dir = tempfile::tempdir().unwrap();
     let cfg = test_config(dir.path(), false);
     let store = open_store(&cfg);

@@ -21,3 +21,6 @@ mod api;
 
 // `rill extract` on saved pages (files, gzip, batch directories).
 mod extract;
+
+// Feed parsing: the fixture corpus (one feed per quirk) and the `rill parse` command.
+mod parse_fixtures;
