@@ -370,16 +370,17 @@ async fn apply_reloads(ctx: Arc<Ctx>, mut rx: mpsc::UnboundedReceiver<Config>) {
 async fn notify_systemd(ctx: Arc<Ctx>) {
     use sd_notify::NotifyState;
     let _ = sd_notify::notify(false, &[NotifyState::Ready]);
-    let watchdog = {
-        let mut usec = 0;
-        sd_notify::watchdog_enabled(false, &mut usec).then(|| Duration::from_micros(usec))
-    };
+    let watchdog = watchdog_period();
     let tick = watchdog.map(|w| w / 3).unwrap_or(Duration::from_secs(10)).max(Duration::from_millis(200));
+    let mut first = true;
     loop {
-        tokio::select! {
-            _ = tokio::time::sleep(tick) => {}
-            _ = ctx.background.cancelled() => return,
+        if !first {
+            tokio::select! {
+                _ = tokio::time::sleep(tick) => {}
+                _ = ctx.background.cancelled() => return,
+            }
         }
+        first = false;
         let status = {
             let reader = lock(&ctx.reader);
             reader.feed_counts().ok()
@@ -390,7 +391,7 @@ async fn notify_systemd(ctx: Arc<Ctx>) {
             let _ = sd_notify::notify(false, &[NotifyState::Status(&line)]);
         }
         if let Some(period) = watchdog {
-            let scheduler_ok = ctx.heartbeat.scheduler_age() < stall_limit(&ctx.cfg()).min(period * 2);
+            let scheduler_ok = ctx.heartbeat.scheduler_age() < stall_limit(&ctx.cfg());
             let writer_ok = matches!(
                 tokio::time::timeout(period, ctx.writer.chore(writer::Chore::Ping)).await,
                 Ok(Ok(_))
@@ -402,6 +403,18 @@ async fn notify_systemd(ctx: Arc<Ctx>) {
             }
         }
     }
+}
+
+/// The watchdog period systemd asks for (`WATCHDOG_USEC`), as libsystemd reads it: it applies
+/// to this process unless `WATCHDOG_PID` names another one.
+fn watchdog_period() -> Option<Duration> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.trim().parse().ok()?;
+    if let Ok(pid) = std::env::var("WATCHDOG_PID") {
+        if pid.trim().parse::<u32>().ok() != Some(std::process::id()) {
+            return None;
+        }
+    }
+    (usec > 0).then(|| Duration::from_micros(usec))
 }
 
 /// 1204 → "1,204".

@@ -47,7 +47,19 @@ async fn every_sql_example_in_the_schema_doc_runs_and_returns_rows() {
     let cfg = test_config(dir.path(), false);
     open_store(&cfg).add_feed(&l("/rss.xml"), None).unwrap();
     poll_once(&cfg).await;
-    let store = open_store(&cfg);
+    // An old article of a second feed, deleted by retention, leaves a tombstone.
+    server.set("/old.xml", Route::ok("application/rss+xml", rss(&[("o1", "Old news", &l("/a/old"))])));
+    open_store(&cfg).add_feed(&l("/old.xml"), None).unwrap();
+    poll_once(&cfg).await;
+    let mut store = open_store(&cfg);
+    store
+        .conn()
+        .execute("UPDATE articles SET fetched_at = '2001-01-01T00:00:00Z' WHERE title = 'Old news'", [])
+        .unwrap();
+    let year = std::time::Duration::from_secs(365 * 86400);
+    let pruned =
+        store.prune(&rill::store::Retention { max_age: Some(year), max_per_feed: None }, 10).unwrap();
+    assert_eq!(pruned, 1);
 
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/schema.md")).unwrap();
     let blocks = sql_blocks(&doc);

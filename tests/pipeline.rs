@@ -347,3 +347,62 @@ async fn a_republished_wire_story_joins_its_story_and_a_different_report_stays_a
     let copy_id = rows.iter().find(|r| r.title.as_deref() == Some("Harbour reopens soon")).unwrap().id;
     assert_eq!(store.story_siblings(copy_id).unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_prunes_beside_a_reader_and_pruned_articles_never_come_back() {
+    let server = TestServer::start().await;
+    let items = |n: usize| -> String {
+        let owned: Vec<(String, String, String)> =
+            (0..n).map(|i| (format!("g{i}"), format!("Item {i}"), server.url(&format!("/a/{i}")))).collect();
+        rss(&owned.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect::<Vec<_>>())
+    };
+    server.set("/f.xml", Route::ok("application/rss+xml", items(5)));
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/f.xml"), None).unwrap();
+    poll_once(&cfg).await;
+    assert_eq!(store.article_count().unwrap(), 5);
+
+    // A consumer holds a read transaction open the whole time.
+    let reader = rusqlite::Connection::open(&cfg.storage.path).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let count = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(count(&reader), 5);
+
+    cfg.retention.max_per_feed = Some(2);
+    let token = tokio_util::sync::CancellationToken::new();
+    let daemon = tokio::spawn(rill::daemon::run(
+        std::sync::Arc::new(cfg.clone()),
+        rill::daemon::Mode::Forever,
+        token.clone(),
+    ));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while store.article_count().unwrap() > 2 {
+        assert!(std::time::Instant::now() < deadline, "retention did not run");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // The reader was not blocked and kept its consistent snapshot.
+    assert_eq!(count(&reader), 5);
+    reader.execute_batch("COMMIT").unwrap();
+    assert_eq!(count(&reader), 2);
+    token.cancel();
+    daemon.await.unwrap().unwrap();
+    let mut titles: Vec<String> =
+        store.articles_since(0, 10).unwrap().into_iter().filter_map(|r| r.title).collect();
+    titles.sort();
+    assert_eq!(titles, vec!["Item 3", "Item 4"], "the newest are kept");
+    let tombstones: i64 =
+        store.conn().query_row("SELECT count(*) FROM tombstones", [], |r| r.get(0)).unwrap();
+    assert_eq!(tombstones, 3);
+
+    // The feed still lists the pruned items and gains one: only the new one is stored.
+    server.set("/f.xml", Route::ok("application/rss+xml", items(6)));
+    cfg.retention.max_per_feed = None;
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.new_articles, 1, "{s:?}");
+    assert_eq!(store.article_count().unwrap(), 3);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}

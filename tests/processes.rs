@@ -370,3 +370,64 @@ fn sighup_reloads_the_feed_list_and_refuses_a_bad_config_keeping_the_old_one() {
     };
     assert!(exit.success());
 }
+
+#[test]
+fn systemd_gets_ready_status_and_watchdog_pings_only_while_the_writer_can_commit() {
+    use std::os::unix::net::UnixDatagram;
+    let server = TestServer::start_in_background();
+    let (feeds, _) = serve_farm(&server, 1, 2, Duration::ZERO);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), false);
+    let cfg = test_config(dir.path(), false);
+    open_store(&cfg).add_feed(&feeds[0], None).unwrap();
+    let sock_path = dir.path().join("notify.sock");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let mut child = Command::new(rill_bin())
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("NOTIFY_SOCKET", &sock_path)
+        .env("WATCHDOG_USEC", "900000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Messages received until `until`, as one string per datagram.
+    let collect = |until: Instant| {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 512];
+        while Instant::now() < until {
+            if let Ok(n) = sock.recv(&mut buf) {
+                got.push(String::from_utf8_lossy(&buf[..n]).to_string());
+            }
+        }
+        got
+    };
+    let first = collect(Instant::now() + Duration::from_secs(3));
+    assert!(first.iter().any(|m| m.contains("READY=1")), "{first:?}");
+    assert!(first.iter().any(|m| m.contains("STATUS=polling 1 feeds, 0 failing")), "{first:?}");
+    assert!(first.iter().any(|m| m.contains("WATCHDOG=1")), "{first:?}");
+    // Another process holds the write lock: the writer cannot commit, the pings stop.
+    let blocker = rusqlite::Connection::open(&cfg.storage.path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    collect(Instant::now() + Duration::from_millis(1200)); // pings already under way
+    let stalled = collect(Instant::now() + Duration::from_secs(2));
+    assert!(!stalled.iter().any(|m| m.contains("WATCHDOG=1")), "pinged while stalled: {stalled:?}");
+    // The lock is released: the pings resume.
+    blocker.execute_batch("COMMIT").unwrap();
+    let resumed = collect(Instant::now() + Duration::from_secs(4));
+    assert!(resumed.iter().any(|m| m.contains("WATCHDOG=1")), "{resumed:?}");
+    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "rill run did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success());
+    let last = collect(Instant::now() + Duration::from_millis(300));
+    assert!(last.iter().any(|m| m.contains("STOPPING=1")), "{last:?}");
+}
