@@ -30,8 +30,8 @@ use crate::model::Entry;
 use crate::schedule::{self, PollFacts};
 use crate::store::writer::{self, WriterHandle};
 use crate::store::{
-    FeedRecord, FeedState, FeedUpdate, Finished, KeyState, NewEntry, PageBlob, PendingArticle, Store,
-    StoreError, Validators,
+    entry_hash, EntryRevision, FeedRecord, FeedState, FeedUpdate, Finished, KeyState, NewEntry, PageBlob,
+    PendingArticle, Store, StoreError, Validators,
 };
 use crate::{enrich, extract, fetch};
 use arc_swap::ArcSwap;
@@ -100,6 +100,8 @@ struct Ctx {
     pages: Arc<Semaphore>,
     tracker: TaskTracker,
     token: CancellationToken,
+    /// Articles being revised now (their entry changed in a feed).
+    revising: Mutex<HashSet<i64>>,
     /// Wakes the scheduler before its sleep ends (a reload added feeds).
     wake: tokio::sync::Notify,
     /// Ends the tasks beside the pipeline (API, reloads, systemd) once the pipeline has stopped.
@@ -203,6 +205,7 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
     let ctx = Arc::new(Ctx {
         background: shutdown.child_token(),
         wake: tokio::sync::Notify::new(),
+        revising: Mutex::default(),
         stories: Mutex::new(stories),
         fetcher,
         writer,
@@ -242,7 +245,7 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
         info!(count = pending.len(), "resuming articles whose pages were not processed");
     }
     for p in pending {
-        spawn_page(&ctx, p).await;
+        spawn_page(&ctx, PageJob::from(p)).await;
     }
     let result = schedule_loop(&ctx, mode).await;
     if systemd {
@@ -716,11 +719,11 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         tokio::task::spawn_blocking(move || {
             let source = FeedSource { url: Some(&final_url), content_type: content_type.as_deref() };
             let parsed = feed::parse_feed(&body, &source)?;
-            let (entries, new) = identify(&ctx, feed_id, parsed.entries)?;
-            Ok::<_, FeedFailure>((parsed.title, parsed.link, parsed.hints, entries, new))
+            let (entries, new, changed) = identify(&ctx, feed_id, parsed.entries)?;
+            Ok::<_, FeedFailure>((parsed.title, parsed.link, parsed.hints, entries, new, changed))
         })
     };
-    let (title, site_url, hints, entries, new) = match work.await {
+    let (title, site_url, hints, entries, new, changed) = match work.await {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
             store_failure(ctx, feed, &e, Some(fetched.status), None, jitter).await?;
@@ -756,33 +759,51 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     let stored = ctx.writer.feed_polled(feed.id, update, entries).await?;
     ctx.metrics.entries(stored.pending.len() as u64, stored.known as u64);
     for p in stored.pending {
-        spawn_page(ctx, p).await;
+        spawn_page(ctx, PageJob::from(p)).await;
+    }
+    for (article_id, entry) in changed {
+        // One revision of an article at a time; a later poll picks up what is still different.
+        if lock(&ctx.revising).insert(article_id) {
+            spawn_page(ctx, PageJob { article_id, entry, revision_for_feed: Some(feed.id) }).await;
+        }
     }
     Ok(())
 }
 
-/// Gives each entry its identity key and drops those this feed already carried. Returns the
-/// entries to store and how many of them are new articles.
-fn identify(ctx: &Ctx, feed_id: i64, entries: Vec<Entry>) -> Result<(Vec<NewEntry>, usize), FeedFailure> {
+/// Gives each entry its identity key and drops those this feed already carried unchanged.
+/// Returns the entries to store, how many of them are new articles, and the articles whose
+/// entry this feed changed (to be revised).
+#[allow(clippy::type_complexity)]
+fn identify(
+    ctx: &Ctx,
+    feed_id: i64,
+    entries: Vec<Entry>,
+) -> Result<(Vec<NewEntry>, usize, Vec<(i64, Entry)>), FeedFailure> {
     let mut seen = HashSet::new();
-    let keyed: Vec<(String, Entry)> = entries
+    let keyed: Vec<(String, String, Entry)> = entries
         .into_iter()
-        .map(|e| (identity_key(&ctx.canon, feed_id, &e), e))
-        .filter(|(k, _)| seen.insert(k.clone()))
+        .map(|e| (identity_key(&ctx.canon, feed_id, &e), entry_hash(&e), e))
+        .filter(|(k, _, _)| seen.insert(k.clone()))
         .collect();
-    let keys: Vec<&str> = keyed.iter().map(|(k, _)| k.as_str()).collect();
+    let keys: Vec<(&str, Option<&str>)> =
+        keyed.iter().map(|(k, h, _)| (k.as_str(), Some(h.as_str()))).collect();
     let states = lock(&ctx.reader).classify_keys(feed_id, &keys)?;
     let mut new = 0;
     let mut out = Vec::new();
-    for ((key, entry), state) in keyed.into_iter().zip(states) {
+    let mut changed = Vec::new();
+    for ((key, _, entry), state) in keyed.into_iter().zip(states) {
         match state {
             KeyState::KnownHere => continue,
+            KeyState::Changed(id) => {
+                changed.push((id, entry));
+                continue;
+            }
             KeyState::KnownElsewhere => {}
             KeyState::New => new += 1,
         }
         out.push(NewEntry { key, entry });
     }
-    Ok((out, new))
+    Ok((out, new, changed))
 }
 
 /// The identity of an entry: its canonical link, else a key scoped to the feed and entry id.
@@ -823,7 +844,22 @@ async fn store_failure(
 }
 
 /// Starts a page task once a page permit is free (this is where backpressure reaches the feeds).
-async fn spawn_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
+/// An article whose page is to be processed: a new one (pending), or a stored one whose entry
+/// a feed changed (a revision).
+struct PageJob {
+    article_id: i64,
+    entry: Entry,
+    /// The feed that changed the entry, for a revision.
+    revision_for_feed: Option<i64>,
+}
+
+impl From<PendingArticle> for PageJob {
+    fn from(p: PendingArticle) -> PageJob {
+        PageJob { article_id: p.article_id, entry: p.entry, revision_for_feed: None }
+    }
+}
+
+async fn spawn_page(ctx: &Arc<Ctx>, pending: PageJob) {
     let permit = tokio::select! {
         p = ctx.pages.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
         _ = ctx.token.cancelled() => return,
@@ -869,6 +905,7 @@ pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool) -> Fin
         fingerprints: Some(fingerprints),
         story: None,
         outlet,
+        revised_entry: None,
     }
 }
 
@@ -928,7 +965,7 @@ impl Stories {
 }
 
 /// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
-async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
+async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
     let span = info_span!("page", id = pending.article_id, url = tracing::field::Empty);
     async {
         let mut attempted = false;
@@ -966,6 +1003,8 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
             _ => None,
         };
         let entry = pending.entry;
+        let revised_entry =
+            pending.revision_for_feed.map(|feed_id| EntryRevision { feed_id, entry: entry.clone() });
         let keep = !ctx.cfg().storage.keep_pages.is_zero();
         let finished = tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep)).await;
         let mut finished = match finished {
@@ -977,6 +1016,18 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
         };
         if attempted && finished.article.source != crate::model::ContentSource::Page {
             ctx.metrics.extraction_failed();
+        }
+        if let Some(rev) = revised_entry {
+            // A revision keeps its story; only its content and entry change.
+            finished.revised_entry = Some(rev);
+            let result = ctx.writer.article_revised(pending.article_id, finished).await;
+            lock(&ctx.revising).remove(&pending.article_id);
+            match result {
+                Ok(true) => ctx.metrics.revised(),
+                Ok(false) => {}
+                Err(e) => warn!(error = %e, "cannot store the revised article"),
+            }
+            return;
         }
         if let Some(fp) = &finished.fingerprints {
             finished.story = Some(lock(&ctx.stories).assign(pending.article_id, fp));

@@ -113,6 +113,8 @@ pub struct Summary {
     pub pages_failed: u64,
     /// Articles made visible (with a seq).
     pub articles_committed: u64,
+    /// Stored articles whose content changed and got a new seq.
+    pub articles_revised: u64,
 }
 
 /// All counters of a run. Shared behind an `Arc` by the pipeline, the API and the progress bar.
@@ -126,6 +128,7 @@ pub struct Metrics {
     pages_fetched: AtomicU64,
     pages_failed: AtomicU64,
     articles_committed: AtomicU64,
+    articles_revised: AtomicU64,
     /// Feeds the current pass set out to poll (for the progress bar).
     pub feeds_planned: AtomicU64,
 
@@ -135,6 +138,7 @@ pub struct Metrics {
     fetch_seconds: HistogramFamily<KindLabel>,
     articles_stored: Counter,
     articles_committed_c: Counter,
+    articles_revised_c: Counter,
     duplicates: Counter,
     extraction_failures: Counter,
     feed_failures: Counter,
@@ -168,6 +172,12 @@ impl Metrics {
             "Articles made visible to readers with a seq",
             articles_committed_c.clone(),
         );
+        let articles_revised_c = Counter::default();
+        r.register(
+            "articles_revised",
+            "Stored articles whose content changed (new seq, revision + 1)",
+            articles_revised_c.clone(),
+        );
         let duplicates = Counter::default();
         r.register(
             "duplicates_dropped",
@@ -198,6 +208,7 @@ impl Metrics {
             pages_fetched: AtomicU64::new(0),
             pages_failed: AtomicU64::new(0),
             articles_committed: AtomicU64::new(0),
+            articles_revised: AtomicU64::new(0),
             feeds_planned: AtomicU64::new(0),
             registry: Mutex::new(r),
             fetches,
@@ -205,6 +216,7 @@ impl Metrics {
             fetch_seconds,
             articles_stored,
             articles_committed_c,
+            articles_revised_c,
             duplicates,
             extraction_failures,
             feed_failures,
@@ -226,6 +238,7 @@ impl Metrics {
             pages_fetched: self.pages_fetched.load(Relaxed),
             pages_failed: self.pages_failed.load(Relaxed),
             articles_committed: self.articles_committed.load(Relaxed),
+            articles_revised: self.articles_revised.load(Relaxed),
         }
     }
 
@@ -294,6 +307,12 @@ impl Metrics {
     /// The page could not be used and the feed's content was stored instead.
     pub fn extraction_failed(&self) {
         self.extraction_failures.inc();
+    }
+
+    /// A stored article changed (its feed entry or its page) and got a new seq.
+    pub fn revised(&self) {
+        self.articles_revised.fetch_add(1, Relaxed);
+        self.articles_revised_c.inc();
     }
 
     pub fn committed(&self) {

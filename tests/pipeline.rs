@@ -406,3 +406,37 @@ async fn retention_prunes_beside_a_reader_and_pruned_articles_never_come_back() 
     assert_eq!(store.article_count().unwrap(), 3);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
+
+#[tokio::test]
+async fn an_entry_the_feed_changes_is_revised_in_place_and_two_feeds_do_not_flip_flop() {
+    let server = TestServer::start().await;
+    let link = server.url("/a/story");
+    server.set("/one.xml", Route::ok("application/rss+xml", rss(&[("s", "First headline", &link)])));
+    server.set("/two.xml", Route::ok("application/rss+xml", rss(&[("x", "Other feed's headline", &link)])));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/one.xml"), None).unwrap();
+    store.add_feed(&server.url("/two.xml"), None).unwrap();
+    poll_once(&cfg).await;
+    let rows = store.articles_since(0, 10).unwrap();
+    assert_eq!(rows.len(), 1, "one article for one link");
+    let (id, first_seq) = (rows[0].id, rows[0].seq);
+    // Polling again, each feed still says what it said: nothing is revised.
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.new_articles, s.articles_revised), (0, 0), "{s:?}");
+    assert_eq!(store.last_seq().unwrap(), first_seq);
+    // The first feed corrects its headline: the article is updated in place with a new seq.
+    server.set("/one.xml", Route::ok("application/rss+xml", rss(&[("s", "Corrected headline", &link)])));
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.new_articles, s.articles_revised), (0, 1), "{s:?}");
+    let revised = store.articles_since(first_seq, 10).unwrap();
+    assert_eq!(revised.len(), 1);
+    assert_eq!((revised[0].id, revised[0].revision), (id, 1));
+    assert_eq!(revised[0].title.as_deref(), Some("Corrected headline"));
+    assert!(revised[0].updated_at.is_some());
+    assert_eq!(store.article_count().unwrap(), 1);
+    // And then it is stable again.
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.articles_revised, 0, "{s:?}");
+}

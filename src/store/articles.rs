@@ -2,7 +2,7 @@
 
 use super::enrichment::{write_enrichment, write_page, PageBlob};
 use super::{fmt_time, parse_time, Store, StoreError};
-use crate::model::{Article, Enrichment, Entry, Person};
+use crate::model::{Article, ContentSource, Enrichment, Entry, Person};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -12,6 +12,27 @@ use serde::Serialize;
 pub struct NewEntry {
     /// The article's identity: its canonical URL (or a feed-scoped id when it has no link).
     pub key: String,
+    pub entry: Entry,
+}
+
+/// A hash of what a feed says about an entry (title, summary, content, update time): when it
+/// changes between polls of the same feed, the article is revised.
+pub fn entry_hash(e: &Entry) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [e.title.as_deref(), e.summary.as_deref(), e.content.as_deref()] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update([0]);
+    }
+    h.update(e.updated.map(fmt_time).unwrap_or_default().as_bytes());
+    let digest = h.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A feed's new version of an entry it carried before, applied with the revision.
+#[derive(Debug, Clone)]
+pub struct EntryRevision {
+    pub feed_id: i64,
     pub entry: Entry,
 }
 
@@ -29,6 +50,8 @@ pub struct Finished {
     pub story: Option<(i64, Option<f32>)>,
     /// The outlet: registrable domain of the article's URL (stories count distinct outlets).
     pub outlet: Option<String>,
+    /// Set when a feed changed the entry: its new title, summary, content and update time.
+    pub revised_entry: Option<EntryRevision>,
 }
 
 /// An article stored but not yet visible: its page still has to be fetched and extracted.
@@ -47,8 +70,10 @@ pub enum KeyState {
     New,
     /// An article has it, but this feed has not carried it before.
     KnownElsewhere,
-    /// This feed already carried it.
+    /// This feed already carried it, unchanged.
     KnownHere,
+    /// This feed already carried it, and now says something else about it (article id).
+    Changed(i64),
 }
 
 /// A feed and the id it gives an entry (for `rill show`).
@@ -210,22 +235,31 @@ impl Store {
         Ok(changed)
     }
 
-    /// For each identity key: is it unknown, stored but not yet linked to `feed_id`, or already
-    /// linked to it? (A fast pre-check; the writer decides authoritatively.)
-    pub fn classify_keys(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<KeyState>, StoreError> {
+    /// For each `(identity key, entry hash)`: is it unknown, stored but not yet linked to
+    /// `feed_id`, linked to it unchanged, or linked with another entry hash (changed)? A
+    /// retention tombstone counts as linked and unchanged. (A fast pre-check; the writer decides
+    /// authoritatively.)
+    pub fn classify_keys(
+        &self,
+        feed_id: i64,
+        keys: &[(&str, Option<&str>)],
+    ) -> Result<Vec<KeyState>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, EXISTS (SELECT 1 FROM article_feeds af WHERE af.article_id = a.id AND af.feed_id = ?2)
-             FROM articles a WHERE a.url = ?1",
+            "SELECT a.id, af.article_id IS NOT NULL, af.entry_hash FROM articles a
+             LEFT JOIN article_feeds af ON af.article_id = a.id AND af.feed_id = ?2
+             WHERE a.url = ?1",
         )?;
         keys.iter()
-            .map(|k| {
-                let found: Option<(i64, bool)> =
-                    stmt.query_row(params![k, feed_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            .map(|(k, hash)| {
+                let found: Option<(i64, bool, Option<String>)> = stmt
+                    .query_row(params![k, feed_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
                 Ok(match found {
                     None if is_tombstoned(&self.conn, k)? => KeyState::KnownHere,
                     None => KeyState::New,
-                    Some((_, false)) => KeyState::KnownElsewhere,
-                    Some((_, true)) => KeyState::KnownHere,
+                    Some((_, false, _)) => KeyState::KnownElsewhere,
+                    Some((id, true, Some(old))) if hash.is_some_and(|h| h != old) => KeyState::Changed(id),
+                    Some((_, true, _)) => KeyState::KnownHere,
                 })
             })
             .collect()
@@ -367,10 +401,11 @@ pub(super) fn insert_entries(
             }
         };
         tx.prepare_cached(
-            "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at, entry_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO NOTHING",
         )?
-        .execute(params![article_id, feed_id, new.entry.id, now_s])?;
+        .execute(params![article_id, feed_id, new.entry.id, now_s, entry_hash(&new.entry)])?;
     }
     Ok(out)
 }
@@ -409,16 +444,36 @@ pub(super) fn revise_article(
     fin: &Finished,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let current: Option<(Option<i64>, Option<String>)> = tx
-        .prepare_cached("SELECT seq, text FROM articles WHERE id = ?1")?
-        .query_row(params![article_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    let current: Option<(Option<i64>, Option<String>, Option<String>, Option<String>)> = tx
+        .prepare_cached("SELECT seq, text, title, content_source FROM articles WHERE id = ?1")?
+        .query_row(params![article_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    let Some((Some(_), text)) = current else {
+    let Some((Some(_), text, title, source)) = current else {
         return Ok(false); // gone, or still pending (the pipeline will complete it)
     };
-    if text.as_deref() == Some(fin.article.text.as_str()) {
-        tx.prepare_cached("UPDATE articles SET extractor_version = ?2 WHERE id = ?1")?
-            .execute(params![article_id, crate::extract::EXTRACTOR_VERSION])?;
+    // A revision whose page could not be used this time (down, blocked) keeps the text that
+    // was extracted from the page before, rather than replacing it with the feed's.
+    let keep_text = source.as_deref() == Some("page") && fin.article.source != ContentSource::Page;
+    let mut new_title = title.clone();
+    if let Some(rev) = &fin.revised_entry {
+        // The feed's new version of the entry: record it so the next poll sees it as known.
+        let e = &rev.entry;
+        tx.prepare_cached("UPDATE article_feeds SET entry_hash = ?3 WHERE article_id = ?1 AND feed_id = ?2")?
+            .execute(params![article_id, rev.feed_id, entry_hash(e)])?;
+        tx.prepare_cached(
+            "UPDATE articles SET title = coalesce(?2, title), summary = ?3, feed_content = ?4,
+                 updated = coalesce(?5, updated)
+             WHERE id = ?1",
+        )?
+        .execute(params![article_id, e.title, e.summary, e.content, e.updated.map(fmt_time)])?;
+        new_title = e.title.clone().or(title.clone());
+    }
+    let same_text = keep_text || text.as_deref() == Some(fin.article.text.as_str());
+    if same_text && new_title == title {
+        if !keep_text {
+            tx.prepare_cached("UPDATE articles SET extractor_version = ?2 WHERE id = ?1")?
+                .execute(params![article_id, crate::extract::EXTRACTOR_VERSION])?;
+        }
         return Ok(false);
     }
     let seq = next_seq(tx)?;
@@ -426,7 +481,9 @@ pub(super) fn revise_article(
         "UPDATE articles SET seq = ?2, updated_at = ?3, revision = revision + 1 WHERE id = ?1",
     )?
     .execute(params![article_id, seq, fmt_time(now)])?;
-    write_content(tx, article_id, fin)?;
+    if !keep_text {
+        write_content(tx, article_id, fin)?;
+    }
     Ok(true)
 }
 

@@ -19,7 +19,9 @@ mod retention;
 mod schema;
 pub mod writer;
 
-pub use articles::{ArticleRow, FeedEntryRef, Finished, KeyState, NewEntry, PendingArticle};
+pub use articles::{
+    entry_hash, ArticleRow, EntryRevision, FeedEntryRef, Finished, KeyState, NewEntry, PendingArticle,
+};
 pub use enrichment::{ArticleEntity, ArticleQuote, PageBlob};
 pub use feeds::{FeedRecord, FeedState, FeedUpdate, Validators};
 pub use queries::{SearchHit, Stats};

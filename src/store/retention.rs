@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(hits, 0);
         // A tombstoned key is known: a feed that still lists it does not bring it back.
         assert_eq!(
-            s.classify_keys(1, &["https://x.example/1"]).unwrap(),
+            s.classify_keys(1, &[("https://x.example/1", None)]).unwrap(),
             vec![crate::store::KeyState::KnownHere]
         );
     }

@@ -168,8 +168,9 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE feeds ADD COLUMN guid_trust TEXT NOT NULL DEFAULT 'trusted'
         CHECK (guid_trust IN ('trusted', 'unstable', 'reused'));
     "#,
-    // 3: retention. A pruned article leaves a tombstone of its identity so that it is not
-    //    ingested again; the per-feed quota needs each feed's articles in id order.
+    // 3: retention (a pruned article leaves a tombstone of its identity so that it is not
+    //    ingested again; the per-feed quota needs each feed's articles in id order) and
+    //    revisions of entries a feed changed.
     r#"
     CREATE TABLE tombstones (
         url        TEXT PRIMARY KEY,
@@ -179,6 +180,9 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX tombstones_pruned_at ON tombstones (pruned_at);
     CREATE INDEX article_feeds_feed_article ON article_feeds (feed_id, article_id);
+
+    -- Updated entries: what the feed last said about the entry, to notice when it changes.
+    ALTER TABLE article_feeds ADD COLUMN entry_hash TEXT;
     "#,
 ];
 
