@@ -130,6 +130,25 @@ fn is_acronym(w: &str) -> bool {
         && w.chars().next().is_some_and(char::is_uppercase)
 }
 
+fn is_all_caps(w: &str) -> bool {
+    w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
+/// "SAN FRANCISCO" → "San Francisco".
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
 fn lower(w: &str) -> String {
     w.to_lowercase()
 }
@@ -217,9 +236,31 @@ impl Ctx<'_> {
             let start = i;
             let mut end = i + 1;
             loop {
+                // "Abuja-based Malaria Free Foundation": a compound with a lowercase tail ends a name.
+                if self.lower_tail(end - 1) {
+                    break;
+                }
                 if self.is_cap_word(end) && !self.is_stop_cap(end) && toks[end].space_before {
                     end += 1;
                     continue;
+                }
+                // "King's College Hospital", "Moody's Investors Service": a possessive inside an
+                // organisation's name (but not "Britain's Prime Minister ...").
+                if toks.get(end).is_some_and(|t| t.kind == Kind::Possessive) {
+                    let mut k = end + 1;
+                    while self.is_cap_word(k) && !self.is_stop_cap(k) && !self.lower_tail(k) {
+                        k += 1;
+                    }
+                    let first = lower(self.w(end + 1));
+                    if k > end + 1
+                        && self.lx.is_org_word(self.w(k - 1))
+                        && !self.lx.is_role_head(&first)
+                        && !self.lx.is_role_modifier(&first)
+                        && !self.lx.is_demonym(self.w(end + 1))
+                    {
+                        end = k;
+                        continue;
+                    }
                 }
                 // "Mr. Smith", "St. Petersburg"
                 if toks.get(end).is_some_and(|t| t.is_punct('.'))
@@ -249,6 +290,12 @@ impl Ctx<'_> {
             i = end;
         }
         out
+    }
+
+    /// A hyphenated word whose last part is lowercase ("Abuja-based", "US-led").
+    fn lower_tail(&self, i: usize) -> bool {
+        let w = self.w(i);
+        w.rsplit('-').next().is_some_and(|tail| tail.len() < w.len() && tail.starts_with(char::is_lowercase))
     }
 
     fn known_org(&self, t0: usize, t1: usize) -> Option<&'static str> {
@@ -298,6 +345,19 @@ impl Ctx<'_> {
         }
         if let Some(c) = self.known_loc(t0, t1) {
             out.push(self.raw(t0, t1, Hint::Loc, Some(c)));
+            return;
+        }
+        // A dateline: "SAN FRANCISCO (Reuters) -", "CHICAGO (AP) —".
+        if self.is_dateline(t0, t1) {
+            let name = span_text(self.text, self.toks, t0, t1);
+            let key = title_case(&name);
+            let key = self.lx.location(&key).map_or(key, str::to_string);
+            out.push(self.raw(t0, t1, Hint::Loc, Some(&key)));
+            return;
+        }
+        // "drugmaker Bharat Biotech", "Gavi, the vaccine alliance,": an organisation by its description.
+        if self.english && self.org_cue(t0, t1) {
+            out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
         if n == 1 {
@@ -424,6 +484,49 @@ impl Ctx<'_> {
         }
     }
 
+    /// Capitals at the start of a paragraph followed by "(" / "," / a dash: a dateline.
+    fn is_dateline(&self, t0: usize, t1: usize) -> bool {
+        let para_start = t0 == 0 || self.toks.get(t0 - 1).is_some_and(|t| t.kind == Kind::Break);
+        let next_ok = self.toks.get(t1).is_some_and(|t| {
+            t.kind == Kind::Punct && matches!(t.first, '(' | ',' | '-' | '\u{2014}' | '\u{2013}')
+        });
+        let letters: usize = (t0..t1).map(|i| self.w(i).chars().filter(|c| c.is_alphabetic()).count()).sum();
+        para_start
+            && next_ok
+            && letters >= 4
+            && (t0..t1).all(|i| self.toks[i].kind != Kind::Word || is_all_caps(self.w(i)))
+            && self.lx.organization(&span_text(self.text, self.toks, t0, t1)).is_none()
+    }
+
+    /// A descriptive noun that names what kind of organisation the span is: right before it
+    /// ("drugmaker X", "the charity X") or in an apposition after it ("X, the vaccine alliance,").
+    fn org_cue(&self, t0: usize, t1: usize) -> bool {
+        let first = lower(self.w(t0));
+        if self.lx.is_role_head(&first) || self.lx.is_honorific(&first) || self.lx.is_given_name(self.w(t0)) {
+            return false;
+        }
+        let before = t0
+            .checked_sub(1)
+            .and_then(|p| self.toks.get(p))
+            .is_some_and(|t| t.is_lower() && self.lx.is_org_descriptor(t.text(self.text)));
+        if before {
+            return true;
+        }
+        if !self.toks.get(t1).is_some_and(|t| t.is_punct(',')) || !matches!(self.w(t1 + 1), "the" | "a" | "an")
+        {
+            return false;
+        }
+        let mut k = t1 + 2;
+        while k < self.toks.len() && k < t1 + 7 && self.toks[k].is_lower() {
+            if self.lx.is_org_descriptor(self.w(k)) {
+                // The descriptor ends the noun phrase: "the vaccine alliance," not "the alliance's chief".
+                return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-');
+            }
+            k += 1;
+        }
+        false
+    }
+
     fn name_like(&self, i: usize) -> bool {
         let w = self.w(i);
         let t = &self.toks[i];
@@ -483,10 +586,26 @@ impl Ctx<'_> {
             if found {
                 return;
             }
+            // "Abuja-based", "Lagos-born": the head is a place.
+            if let Some((head, tail)) = w.rsplit_once('-') {
+                let place_tail = matches!(tail, "based" | "born" | "headquartered" | "bound");
+                if place_tail && head.starts_with(char::is_uppercase) && !is_acronym(head) {
+                    let mut r = self.raw(i, i + 1, Hint::Loc, None);
+                    r.name = head.to_string();
+                    r.key = head.to_string();
+                    out.push(r);
+                }
+                return;
+            }
         }
-        let hint = if lx.is_famous(w) {
-            Hint::Person
-        } else if is_acronym(w) {
+        if is_all_caps(w) && w.chars().count() >= 4 {
+            // "GENEVA (Reuters)": a place written in capitals.
+            if let Some(c) = lx.location(&title_case(w)) {
+                out.push(self.raw(i, i + 1, Hint::Loc, Some(c)));
+                return;
+            }
+        }
+        let hint = if is_acronym(w) {
             Hint::Org
         } else {
             Hint::Unknown
@@ -536,14 +655,22 @@ impl Ctx<'_> {
             }
         }
         // Before: lowercase titles.
-        let mut b = t0;
-        let mut head = false;
         let mut k = t0;
+        // "the council chair, Dr Tom Hughes": the honorific is not part of the title.
+        while k > 0 && lx.is_honorific(&lower(self.w(k - 1)))
+            || (k > 1 && toks[k - 1].is_punct('.') && lx.is_honorific(&lower(self.w(k - 2))))
+        {
+            k -= if toks[k - 1].is_punct('.') { 2 } else { 1 };
+        }
+        let name_start = k;
+        let mut b = k;
+        let mut head = false;
         if k > 0 && toks[k - 1].is_punct(',') {
             k -= 1;
         }
-        let comma_gap = k < t0;
+        let comma_gap = k < name_start;
         let stop = k;
+        let mut after_possessive = false;
         while k > 0 {
             let p = k - 1;
             let t = &toks[p];
@@ -551,6 +678,8 @@ impl Ctx<'_> {
             let lw = lower(w);
             let ok = match t.kind {
                 Kind::Possessive => true,
+                // The owner of "BMA's council chair", "Kenya's health minister".
+                Kind::Word if after_possessive => t.is_cap(),
                 Kind::Word => {
                     if lx.is_role_head(&lw) {
                         head = true;
@@ -560,6 +689,8 @@ impl Ctx<'_> {
                             || lx.is_demonym(w)
                             || lx.location(w).is_some()
                             || lx.organization(w).is_some()
+                            // "council chair", "party leader", "ministry spokesman"
+                            || (t.is_lower() && lx.is_org_word(&title_case(w)))
                     }
                 }
                 _ => false,
@@ -569,6 +700,10 @@ impl Ctx<'_> {
             }
             b = p;
             k = p;
+            if after_possessive {
+                break;
+            }
+            after_possessive = t.kind == Kind::Possessive;
         }
         if head && b < stop {
             // The title must end with a head word ("minister"), not a modifier.
@@ -653,6 +788,8 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     let mut by_key: HashMap<(EntityKind, String), usize> = HashMap::new();
     // Short forms that point at an entity: surnames, acronyms, lexicon aliases.
     let mut short: HashMap<String, usize> = HashMap::new();
+    // Given names of multi-word people ("Sir Keir" → "Keir Starmer"); `None` when two share one.
+    let mut firsts: HashMap<String, Option<usize>> = HashMap::new();
     let mut assigned: Vec<Option<usize>> = vec![None; raws.len()];
 
     let add = |ents: &mut Vec<Ent>,
@@ -693,6 +830,12 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 } else {
                     let e = add(&mut ents, &mut by_key, r, EntityKind::Person);
                     let words: Vec<&str> = r.name.split_whitespace().collect();
+                    if let (Some(first), true) = (words.first(), words.len() >= 2) {
+                        let slot = firsts.entry(first.to_string()).or_insert(Some(e));
+                        if *slot != Some(e) {
+                            *slot = None;
+                        }
+                    }
                     if let Some(last) = words.last() {
                         short.entry(last.to_string()).or_insert(e);
                         if let Some(h) = last.find('-') {
@@ -733,6 +876,15 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             if !(ents[e].kind == EntityKind::Person && r.hint == Hint::Loc && r.t1 - r.t0 > 1) {
                 assigned[i] = Some(e);
                 continue;
+            }
+        }
+        if matches!(r.hint, Hint::Person | Hint::Unknown) && r.t1 - r.t0 == 1 {
+            let honorific = r.t0.checked_sub(1).is_some_and(|p| LEXICON.is_honorific(&lower(ctx.w(p))));
+            if honorific || LEXICON.is_given_name(&r.name) {
+                if let Some(&Some(e)) = firsts.get(&r.name) {
+                    assigned[i] = Some(e);
+                    continue;
+                }
             }
         }
         let kind = match r.hint {

@@ -11,7 +11,6 @@ const LOCATIONS: &str = include_str!("data/locations.txt");
 const ORGANIZATIONS: &str = include_str!("data/organizations.txt");
 const ORG_WORDS: &str = include_str!("data/org_words.txt");
 const GIVEN_NAMES: &str = include_str!("data/given_names.txt");
-const FAMOUS: &str = include_str!("data/famous_people.txt");
 const DEMONYMS: &str = include_str!("data/demonyms.txt");
 const ROLES: &str = include_str!("data/roles.txt");
 
@@ -64,6 +63,16 @@ reply replied write wrote texted emailed messaged blasted slammed criticised cri
 lamented acknowledged threatened demanded demands demand announced signalled signaled reported reports report \
 mentioned mentions mention";
 
+/// Lowercase nouns that say a name is an organisation, before it ("drugmaker Bharat Biotech", "the
+/// charity Oxfam") or in an apposition after it ("Gavi, the vaccine alliance,").
+const ORG_DESCRIPTORS: &str = "company companies firm firms group groups drugmaker carmaker automaker chipmaker \
+planemaker shipbuilder manufacturer maker retailer supermarket supermarkets bank banks lender insurer airline \
+carrier broadcaster newspaper newspapers publisher tabloid magazine channel network charity charities \
+nonprofit non-profit ngo alliance coalition consortium conglomerate startup start-up giant regulator watchdog \
+agency agencies union unions party parties movement militia faction organisation organization organisations \
+organizations association federation club institute university foundation think-tank outfit operator \
+developer miner producer supplier distributor utility utilities exchange fund brokerage";
+
 /// The lexicon: built once, read-only afterwards.
 pub(crate) struct Lexicon {
     /// Place written form → canonical name.
@@ -72,14 +81,13 @@ pub(crate) struct Lexicon {
     organizations: HashMap<&'static str, &'static str>,
     org_words: HashSet<&'static str>,
     given_names: HashSet<&'static str>,
-    /// People known by surname alone ("Biden").
-    famous: HashSet<&'static str>,
     demonyms: HashSet<&'static str>,
     role_heads: HashSet<&'static str>,
     role_modifiers: HashSet<&'static str>,
     honorifics: HashSet<&'static str>,
     stopwords: HashSet<&'static str>,
     speech_verbs: HashSet<&'static str>,
+    org_descriptors: HashSet<&'static str>,
     /// Longest name, in words, of any place or organisation (bounds sub-span search).
     pub(crate) max_words: usize,
 }
@@ -121,7 +129,6 @@ impl Lexicon {
                 max_words = max_words.max(words_in(a));
             }
         }
-        let famous = lines(FAMOUS).flat_map(|l| l.split('|').next()).map(str::trim).collect();
         let mut role_heads = HashSet::new();
         let mut role_modifiers = HashSet::new();
         let mut honorifics = HashSet::new();
@@ -142,13 +149,13 @@ impl Lexicon {
             organizations,
             org_words: lines(ORG_WORDS).collect(),
             given_names: lines(GIVEN_NAMES).flat_map(str::split_whitespace).collect(),
-            famous,
             demonyms: lines(DEMONYMS).collect(),
             role_heads,
             role_modifiers,
             honorifics,
             stopwords: STOPWORDS.split_whitespace().collect(),
             speech_verbs: SPEECH_VERBS.split_whitespace().collect(),
+            org_descriptors: ORG_DESCRIPTORS.split_whitespace().collect(),
             max_words,
         }
     }
@@ -164,9 +171,6 @@ impl Lexicon {
     }
     pub(crate) fn is_given_name(&self, w: &str) -> bool {
         self.given_names.contains(w)
-    }
-    pub(crate) fn is_famous(&self, w: &str) -> bool {
-        self.famous.contains(w)
     }
     pub(crate) fn is_demonym(&self, w: &str) -> bool {
         self.demonyms.contains(w)
@@ -186,6 +190,10 @@ impl Lexicon {
     /// `lower` must be lowercase.
     pub(crate) fn is_stopword(&self, lower: &str) -> bool {
         self.stopwords.contains(lower)
+    }
+    /// `lower` must be lowercase.
+    pub(crate) fn is_org_descriptor(&self, lower: &str) -> bool {
+        self.org_descriptors.contains(lower)
     }
     /// `lower` must be lowercase.
     pub(crate) fn is_speech_verb(&self, lower: &str) -> bool {

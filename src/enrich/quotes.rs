@@ -40,6 +40,11 @@ impl Ctx<'_> {
         self.toks.get(i).is_some_and(|t| t.is_lower() && !t.in_quote) && LEXICON.is_speech_verb(self.w(i))
     }
 
+    /// "according to" (any case) at token `i`.
+    fn is_according(&self, i: usize) -> bool {
+        self.w(i).eq_ignore_ascii_case("according") && self.w(i + 1) == "to"
+    }
+
     /// The person a pronoun at token `p` refers to.
     fn pronoun(&self, p: usize) -> Option<usize> {
         self.salience
@@ -146,18 +151,6 @@ impl Ctx<'_> {
         best
     }
 
-    /// The first candidate in `lo..hi` (the subject right after a quotation).
-    fn first_candidate(&self, lo: usize, hi: usize) -> Option<Cand> {
-        let mut i = lo;
-        while i < hi {
-            if let Some((c, _)) = self.candidate(i) {
-                return Some(c);
-            }
-            i += 1;
-        }
-        None
-    }
-
     /// The first candidate in `lo..hi`, preferring a person.
     fn first_after(&self, lo: usize, hi: usize) -> Option<usize> {
         let mut i = lo;
@@ -202,7 +195,7 @@ impl Ctx<'_> {
         }
         let mut v = start;
         while v < end {
-            if self.is_verb(v) || (self.w(v) == "according" && self.w(v + 1) == "to") {
+            if self.is_verb(v) || self.is_according(v) {
                 break;
             }
             v += 1;
@@ -210,8 +203,10 @@ impl Ctx<'_> {
         if v >= end {
             return None;
         }
-        if self.w(v) != "according" {
-            if let Some(c) = self.first_candidate(start, v) {
+        if !self.is_according(v) {
+            // The subject right before the verb: "WHO Director-General Tedros told", "Evans,
+            // spokesperson for the US mission, said".
+            if let Some(c) = self.subject_before(start, v) {
                 return match c {
                     Cand::Ent(e) => Some(e),
                     Cand::Skip => None,
@@ -240,7 +235,7 @@ impl Ctx<'_> {
         let mut v = hi;
         while v > lo {
             v -= 1;
-            if self.w(v) == "according" && self.w(v + 1) == "to" {
+            if self.is_according(v) {
                 if let Some(e) = self.first_after(v + 2, hi) {
                     return Some(e);
                 }
