@@ -364,6 +364,11 @@ impl Ctx<'_> {
             self.classify_single(t0, out);
             return;
         }
+        // "King's College Hospital", "Moody's Investors Service".
+        if (t0..t1).any(|i| self.toks[i].kind == Kind::Possessive) && self.lx.is_org_word(self.w(t1 - 1)) {
+            out.push(self.raw(t0, t1, Hint::Org, None));
+            return;
+        }
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
         // unless the whole is one organisation ("Food and Drug Administration").
         if let Some(a) = (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")) {
@@ -721,6 +726,22 @@ impl Ctx<'_> {
 
     /// Whether the mention `t0..t1` is followed by a verb (so it is its clause's subject).
     fn is_subject(&self, t1: usize) -> bool {
+        // "Its chief executive, Sania Nishtar, said" / "Sania Nishtar, its chief executive, said".
+        if self.toks.get(t1).is_some_and(|t| t.is_punct(',')) {
+            if self.toks.get(t1 + 1).is_some_and(|t| t.is_lower()) && self.lx.is_speech_verb(self.w(t1 + 1)) {
+                return true;
+            }
+            let sent = self.toks[t1].sent;
+            let close = (t1 + 2..(t1 + 24).min(self.toks.len()))
+                .take_while(|&k| {
+                    let t = &self.toks[k];
+                    t.sent == sent && !matches!(t.kind, Kind::Break | Kind::QuoteMark)
+                })
+                .find(|&k| self.toks[k].is_punct(','));
+            return close.is_some_and(|k| {
+                self.toks.get(k + 1).is_some_and(|t| t.is_lower()) && self.lx.is_speech_verb(self.w(k + 1))
+            });
+        }
         let Some(t) = self.toks.get(t1) else { return false };
         if !t.is_lower() {
             return false;
@@ -941,6 +962,9 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     }
     mentions.sort_by_key(|m| m.t0);
     mentions.dedup_by_key(|m| m.t0);
+    if english {
+        role_noun_mentions(&ctx, &mut ents, &mut mentions);
+    }
     let mut mention_at = vec![None; toks.len()];
     for (mi, m) in mentions.iter().enumerate() {
         for slot in mention_at.iter_mut().take(m.t1).skip(m.t0) {
@@ -951,6 +975,58 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     Analysis { ents, mentions, mention_at }
 }
 
+/// Lowercase role nouns outside quotations ("the health secretary later said", "the minister")
+/// that name a person already introduced with that role become mentions of that person, so that
+/// a following "he said" finds them. Keeps `mentions` sorted.
+fn role_noun_mentions(ctx: &Ctx, ents: &mut [Ent], mentions: &mut Vec<Mention>) {
+    let toks = ctx.toks;
+    let mut covered = vec![false; toks.len()];
+    for m in mentions.iter() {
+        for c in covered.iter_mut().take(m.t1).skip(m.t0) {
+            *c = true;
+        }
+    }
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !(matches!(ctx.w(i), "the" | "The") && !toks[i].in_quote && !covered[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut words = Vec::new();
+        while j < toks.len() && j < i + 6 && toks[j].is_lower() && !covered[j] {
+            let lw = ctx.w(j);
+            if !(ctx.lx.is_role_head(lw) || ctx.lx.is_role_modifier(lw)) || matches!(lw, "the" | "of" | "and") {
+                break;
+            }
+            words.push(lw);
+            j += 1;
+        }
+        while words.last().is_some_and(|w| !ctx.lx.is_role_head(w)) {
+            words.pop();
+            j -= 1;
+        }
+        // Not a title before a name ("the health secretary Wes Streeting").
+        if words.is_empty() || ctx.is_cap_word(j) {
+            i += 1;
+            continue;
+        }
+        let before = mentions.partition_point(|m| m.t0 < i);
+        if let Some(e) = resolve_role(ents, &mentions[..before], &words.join(" ")) {
+            found.push(Mention { t0: i, t1: j, ent: e, subject: ctx.is_subject(j) });
+            if let Some(ent) = ents.get_mut(e) {
+                ent.mentions += 1;
+            }
+        }
+        i = j;
+    }
+    if !found.is_empty() {
+        mentions.extend(found);
+        mentions.sort_by_key(|m| m.t0);
+    }
+}
+
 /// The person whose role contains every word of `role` (lowercase), preferring the latest mentioned.
 pub(crate) fn resolve_role(ents: &[Ent], mentions: &[Mention], role: &str) -> Option<usize> {
     let words: Vec<&str> =
@@ -958,21 +1034,38 @@ pub(crate) fn resolve_role(ents: &[Ent], mentions: &[Mention], role: &str) -> Op
     if words.is_empty() {
         return None;
     }
-    let fits = |e: &Ent| {
-        e.kind == EntityKind::Person
-            && e.role.as_ref().is_some_and(|r| {
-                let rl = r.to_lowercase();
-                let rw: Vec<&str> = rl.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
-                words.iter().all(|w| rw.contains(w))
-            })
+    // How badly a person's role fits: None if it lacks a word; otherwise the number of words that
+    // make it a different office ("shadow health secretary" is not "the health secretary").
+    let misfit = |e: &Ent| -> Option<usize> {
+        if e.kind != EntityKind::Person {
+            return None;
+        }
+        let rl = e.role.as_ref()?.to_lowercase();
+        let rw: Vec<&str> = rl.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
+        if !words.iter().all(|w| rw.contains(w)) {
+            return None;
+        }
+        Some(rw.iter().filter(|w| OFFICE_CHANGING.contains(w) && !words.contains(w)).count())
     };
-    mentions
-        .iter()
-        .rev()
-        .map(|m| m.ent)
-        .find(|&e| ents.get(e).is_some_and(fits))
-        .or_else(|| ents.iter().position(fits))
+    let mut best: Option<(usize, usize)> = None;
+    let mut seen = Vec::new();
+    for e in mentions.iter().rev().map(|m| m.ent).chain(0..ents.len()) {
+        if seen.contains(&e) {
+            continue;
+        }
+        seen.push(e);
+        if let Some(m) = ents.get(e).and_then(misfit) {
+            if best.is_none_or(|(b, _)| m < b) {
+                best = Some((m, e));
+            }
+        }
+    }
+    best.map(|(_, e)| e)
 }
+
+/// Role words that name a different office from the bare title.
+const OFFICE_CHANGING: &[&str] =
+    &["shadow", "deputy", "vice", "assistant", "acting", "former", "ex", "junior", "under", "associate"];
 
 /// Type of an unknown capitalised word from the words around it.
 fn context_kind(ctx: &Ctx, r: &Raw) -> Option<EntityKind> {
@@ -1074,5 +1167,19 @@ mod tests {
         let idf = find(&es, "Israel Defense Forces");
         assert_eq!(idf.map(|e| (e.kind, e.mentions)), Some((EntityKind::Organization, 3)));
         assert_eq!(find(&es, "Health Ministry").map(|e| e.kind), Some(EntityKind::Organization));
+    }
+}
+#[cfg(test)]
+mod dbg_tmp {
+    #[test]
+    fn dbg() {
+        let text = std::env::var("ENR_TEXT").unwrap_or_default();
+        let mut toks = crate::enrich::text::tokenize(&text);
+        crate::enrich::text::annotate(&text, &mut toks);
+        let an = super::analyze(&text, &toks, true);
+        for m in &an.mentions {
+            eprintln!("{:?} {:?} subj={} sent={}", super::span_text(&text, &toks, m.t0, m.t1), an.ents[m.ent].name, m.subject, toks[m.t0].sent);
+        }
+        for e in &an.ents { eprintln!("ENT {} {:?} {:?}", e.name, e.kind, e.role); }
     }
 }
