@@ -66,6 +66,8 @@ struct Raw {
     role: Option<String>,
     /// Sentence-initial single word with no other cue.
     weak: bool,
+    /// First token of the title before the name ("Prime Minister X"), else `t0`.
+    lead: usize,
 }
 
 const CONNECTORS: &[&str] = &[
@@ -78,6 +80,8 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 const PRONOUN_CAPS: &[&str] =
     &["I", "Me", "We", "You", "He", "She", "It", "They", "My", "Our", "His", "Her", "Their", "Us"];
+/// Prepositions after which an unknown name is a place.
+const LOC_PREPS: &[&str] = &["in", "near", "outside", "inside", "across", "throughout", "around", "into"];
 const LOC_SUFFIX: &[&str] = &[
     "City",
     "Province",
@@ -128,6 +132,23 @@ fn is_acronym(w: &str) -> bool {
     (2..=6).contains(&letters)
         && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '&' || c.is_ascii_digit())
         && w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// "al-Burhan", "el-Sisi", "bin-Zayed": a lowercase particle joined to a capitalised name.
+fn particle_name(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(p, rest)| {
+        (2..=3).contains(&p.len())
+            && p.chars().all(|c| c.is_ascii_lowercase())
+            && rest.starts_with(char::is_uppercase)
+    })
+}
+
+/// Initials: "C.C.", "J.", "J.R.R." (one capital letter before each dot).
+fn is_initials(w: &str) -> bool {
+    let b = w.as_bytes();
+    !b.is_empty()
+        && b.len() <= 8
+        && b.chunks(2).all(|c| c.len() == 2 && c[0].is_ascii_uppercase() && c[1] == b'.')
 }
 
 fn is_all_caps(w: &str) -> bool {
@@ -198,6 +219,7 @@ impl Ctx<'_> {
                 || (t.kind == Kind::Word
                     && t.first.is_ascii_digit()
                     && self.w(i).ends_with(char::is_uppercase))
+                || particle_name(t.text(self.text))
         })
     }
 
@@ -332,6 +354,7 @@ impl Ctx<'_> {
             name,
             role: None,
             weak: false,
+            lead: t0,
         }
     }
 
@@ -438,6 +461,7 @@ impl Ctx<'_> {
             let mut r = self.raw(j, t1, Hint::Person, None);
             if head && self.english {
                 r.role = Some(span_text(self.text, self.toks, t0, j));
+                r.lead = t0;
             }
             out.push(r);
             return;
@@ -467,6 +491,12 @@ impl Ctx<'_> {
             return;
         }
         let given = lx.is_given_name(first);
+        // "near El Fasher", "in Port Harcourt": a preposition of place before an unknown name.
+        let prev = t0.checked_sub(1).map_or("", |p| self.w(p));
+        if !given && self.english && LOC_PREPS.contains(&prev) && !is_initials(first) {
+            out.push(self.raw(t0, t1, Hint::Loc, None));
+            return;
+        }
         let has_known = (t0..t1).any(|i| self.longest_known(i, t1).is_some());
         let connectors =
             (t0..t1).any(|i| CONNECTORS.contains(&self.w(i)) && !NAME_PARTICLES.contains(&self.w(i)));
@@ -514,7 +544,12 @@ impl Ctx<'_> {
             .checked_sub(1)
             .and_then(|p| self.toks.get(p))
             .is_some_and(|t| t.is_lower() && self.lx.is_org_descriptor(t.text(self.text)));
-        if before {
+        // "an analyst at Bernstein Research": the employer of a role.
+        let employer = t0 >= 2
+            && matches!(self.w(t0 - 1), "at" | "with")
+            && self.toks[t0 - 2].is_lower()
+            && self.lx.is_role_head(self.w(t0 - 2));
+        if before || employer {
             return true;
         }
         if !self.toks.get(t1).is_some_and(|t| t.is_punct(',')) || !matches!(self.w(t1 + 1), "the" | "a" | "an")
@@ -535,8 +570,11 @@ impl Ctx<'_> {
     fn name_like(&self, i: usize) -> bool {
         let w = self.w(i);
         let t = &self.toks[i];
+        if t.kind == Kind::Word && is_initials(w) && self.lx.location(w).is_none() {
+            return true;
+        }
         t.kind == Kind::Word
-            && (t.first.is_uppercase() || NAME_PARTICLES.contains(&w))
+            && (t.first.is_uppercase() || NAME_PARTICLES.contains(&w) || particle_name(w))
             && !self.lx.is_demonym(w)
             && !is_acronym(w)
             && !self.lx.is_org_word(w)
@@ -551,8 +589,16 @@ impl Ctx<'_> {
         let lx = self.lx;
         let w = self.w(i);
         let lw = lower(w);
-        if lx.is_demonym(w) || (lx.is_org_word(w) && !is_acronym(w)) {
+        if lx.is_demonym(w) || (lx.is_org_word(w) && !is_acronym(w)) || lx.is_common_acronym(w) {
             return;
+        }
+        // "SAN JOSE, Calif.": a US state abbreviation after a city.
+        let after_comma = i > 0 && self.toks[i - 1].is_punct(',');
+        if after_comma && self.toks.get(i + 1).is_some_and(|t| t.is_punct('.')) {
+            if let Some(c) = lx.state_abbreviation(w) {
+                out.push(self.raw(i, i + 1, Hint::Loc, Some(c)));
+                return;
+            }
         }
         if let Some(c) = lx.location(w) {
             out.push(self.raw(i, i + 1, Hint::Loc, Some(c)));
@@ -659,7 +705,14 @@ impl Ctx<'_> {
                 }
             }
         }
-        // Before: lowercase titles.
+        self.role_before(t0)
+    }
+
+    /// A title before the name, lowercase or across a comma: "Israel's defense minister, X",
+    /// "former president X", "the BMA's council chair, Dr X".
+    fn role_before(&self, t0: usize) -> Option<String> {
+        let toks = self.toks;
+        let lx = self.lx;
         let mut k = t0;
         // "the council chair, Dr Tom Hughes": the honorific is not part of the title.
         while k > 0 && lx.is_honorific(&lower(self.w(k - 1)))
@@ -929,7 +982,13 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     for (i, r) in raws.iter().enumerate() {
         if let Some(e) = assigned[i] {
             if ents[e].role.is_none() && ents[e].kind == EntityKind::Person && english {
-                ents[e].role = r.role.clone().or_else(|| ctx.apposition_role(r.t0, r.t1));
+                // "Sudan's army chief, General X": the description before the title belongs to it.
+                let before = r.role.as_ref().and_then(|_| ctx.role_before(r.lead));
+                ents[e].role = match (&r.role, before) {
+                    (Some(t), Some(b)) => Some(format!("{b}, {t}")),
+                    (Some(t), None) => Some(t.clone()),
+                    (None, _) => ctx.apposition_role(r.t0, r.t1),
+                };
             }
         }
     }
@@ -1167,19 +1226,5 @@ mod tests {
         let idf = find(&es, "Israel Defense Forces");
         assert_eq!(idf.map(|e| (e.kind, e.mentions)), Some((EntityKind::Organization, 3)));
         assert_eq!(find(&es, "Health Ministry").map(|e| e.kind), Some(EntityKind::Organization));
-    }
-}
-#[cfg(test)]
-mod dbg_tmp {
-    #[test]
-    fn dbg() {
-        let text = std::env::var("ENR_TEXT").unwrap_or_default();
-        let mut toks = crate::enrich::text::tokenize(&text);
-        crate::enrich::text::annotate(&text, &mut toks);
-        let an = super::analyze(&text, &toks, true);
-        for m in &an.mentions {
-            eprintln!("{:?} {:?} subj={} sent={}", super::span_text(&text, &toks, m.t0, m.t1), an.ents[m.ent].name, m.subject, toks[m.t0].sent);
-        }
-        for e in &an.ents { eprintln!("ENT {} {:?} {:?}", e.name, e.kind, e.role); }
     }
 }

@@ -61,7 +61,7 @@ recount recounts recounted testify testified testifies sigh sighed laugh laughed
 boast boasted concede conceded concedes agree agreed agrees counter countered counters point pointed points \
 reply replied write wrote texted emailed messaged blasted slammed criticised criticized praised hailed welcomed \
 lamented acknowledged threatened demanded demands demand announced signalled signaled reported reports report \
-mentioned mentions mention";
+mentioned mentions mention accuse accuses accused accusing";
 
 /// Lowercase nouns that say a name is an organisation, before it ("drugmaker Bharat Biotech", "the
 /// charity Oxfam") or in an apposition after it ("Gavi, the vaccine alliance,").
@@ -72,6 +72,26 @@ nonprofit non-profit ngo alliance coalition consortium conglomerate startup star
 agency agencies union unions party parties movement militia faction organisation organization organisations \
 organizations association federation club institute university foundation think-tank outfit operator \
 developer miner producer supplier distributor utility utilities exchange fund brokerage";
+
+/// Capitalised abbreviations of common nouns, never names.
+const COMMON_ACRONYMS: &str = "AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA \
+HIV AIDS COVID COVID-19 MRI ICU ER OK PhD MBA PC PCs USB LED LEDs API APIs VPN FAQ ID IDs PIN ATM ATMs CO2 \
+3D 4G 5G AM PM BC AD RIP UFO DIY VIP VIPs";
+
+/// AP-style US state abbreviations, as written after a city ("San Jose, Calif.").
+const STATE_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("Ala", "Alabama"), ("Ariz", "Arizona"), ("Ark", "Arkansas"), ("Calif", "California"),
+    ("Colo", "Colorado"), ("Conn", "Connecticut"), ("Del", "Delaware"), ("Fla", "Florida"),
+    ("Ga", "Georgia"), ("Ill", "Illinois"), ("Ind", "Indiana"), ("Kan", "Kansas"), ("Ky", "Kentucky"),
+    ("La", "Louisiana"), ("Md", "Maryland"), ("Mass", "Massachusetts"), ("Mich", "Michigan"),
+    ("Minn", "Minnesota"), ("Miss", "Mississippi"), ("Mo", "Missouri"), ("Mont", "Montana"),
+    ("Neb", "Nebraska"), ("Nev", "Nevada"), ("N.H", "New Hampshire"), ("N.J", "New Jersey"),
+    ("N.M", "New Mexico"), ("N.Y", "New York"), ("N.C", "North Carolina"), ("N.D", "North Dakota"),
+    ("Okla", "Oklahoma"), ("Ore", "Oregon"), ("Pa", "Pennsylvania"), ("R.I", "Rhode Island"),
+    ("S.C", "South Carolina"), ("S.D", "South Dakota"), ("Tenn", "Tennessee"), ("Texas", "Texas"),
+    ("Vt", "Vermont"), ("Va", "Virginia"), ("Wash", "Washington"), ("W.Va", "West Virginia"),
+    ("Wis", "Wisconsin"), ("Wyo", "Wyoming"),
+];
 
 /// The lexicon: built once, read-only afterwards.
 pub(crate) struct Lexicon {
@@ -88,6 +108,7 @@ pub(crate) struct Lexicon {
     stopwords: HashSet<&'static str>,
     speech_verbs: HashSet<&'static str>,
     org_descriptors: HashSet<&'static str>,
+    common_acronyms: HashSet<&'static str>,
     /// Longest name, in words, of any place or organisation (bounds sub-span search).
     pub(crate) max_words: usize,
 }
@@ -156,6 +177,7 @@ impl Lexicon {
             stopwords: STOPWORDS.split_whitespace().collect(),
             speech_verbs: SPEECH_VERBS.split_whitespace().collect(),
             org_descriptors: ORG_DESCRIPTORS.split_whitespace().collect(),
+            common_acronyms: COMMON_ACRONYMS.split_whitespace().collect(),
             max_words,
         }
     }
@@ -190,6 +212,13 @@ impl Lexicon {
     /// `lower` must be lowercase.
     pub(crate) fn is_stopword(&self, lower: &str) -> bool {
         self.stopwords.contains(lower)
+    }
+    pub(crate) fn is_common_acronym(&self, w: &str) -> bool {
+        self.common_acronyms.contains(w)
+    }
+    /// Full name of a US state from its AP abbreviation (without the final dot).
+    pub(crate) fn state_abbreviation(&self, w: &str) -> Option<&'static str> {
+        STATE_ABBREVIATIONS.iter().find(|(a, _)| *a == w).map(|(_, s)| *s)
     }
     /// `lower` must be lowercase.
     pub(crate) fn is_org_descriptor(&self, lower: &str) -> bool {

@@ -54,6 +54,47 @@ impl Ctx<'_> {
             .map(|&(_, e)| e)
     }
 
+    /// The organisation most recently the subject of a clause before `p`, else the latest named.
+    fn latest_org(&self, p: usize) -> Option<usize> {
+        let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
+        self.salience
+            .iter()
+            .rev()
+            .filter(|&&(pos, e)| pos < p && is_org(e))
+            .map(|&(_, e)| e)
+            .next()
+            .or_else(|| self.an.mentions.iter().rev().filter(|m| m.t0 < p).map(|m| m.ent).find(|&e| is_org(e)))
+    }
+
+    /// Whether the quotation's own clause gives a speaker that is not an entity ("they called",
+    /// "“…,” officials said"): then no fallback speaker is guessed.
+    fn nonentity_speaker(&self, q: &QuoteSpan) -> bool {
+        let toks = self.toks;
+        let Some(open) = toks.get(q.open) else { return false };
+        let mut lo = q.open;
+        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
+            lo -= 1;
+        }
+        let before = (lo..q.open).rev().find(|&v| self.is_verb(v));
+        if let Some(v) = before {
+            if matches!(self.subject_before(lo, v), Some(Cand::Skip)) && self.first_after(v + 1, q.open).is_none()
+            {
+                return true;
+            }
+        }
+        let start = q.close + 1;
+        let Some(first) = toks.get(start) else { return false };
+        let end = (start..(start + 8).min(toks.len()))
+            .find(|&k| toks[k].sent != first.sent || matches!(toks[k].kind, Kind::Break | Kind::QuoteMark))
+            .unwrap_or((start + 8).min(toks.len()));
+        (start..end).find(|&v| self.is_verb(v)).is_some_and(|v| {
+            let subj = (start..v).any(|k| {
+                matches!(self.w(k).to_lowercase().as_str(), "they" | "it" | "officials" | "critics" | "residents")
+            });
+            subj && self.first_after(v + 1, end).is_none()
+        })
+    }
+
     fn latest_org_with(&self, p: usize, word: &str) -> Option<usize> {
         let fits = |e: &Ent| {
             e.kind == EntityKind::Organization && e.name.to_lowercase().split_whitespace().any(|w| w == word)
@@ -99,8 +140,13 @@ impl Ctx<'_> {
                 if LEXICON.is_role_head(&wj) || LEXICON.is_role_modifier(&wj) {
                     words.push(wj);
                     j += 1;
-                } else if LEXICON.is_org_word(self.w(j)) || LEXICON.is_org_word(&capitalise(&wj)) {
-                    let org = self.latest_org_with(i, &wj);
+                } else if LEXICON.is_org_word(self.w(j))
+                    || LEXICON.is_org_word(&capitalise(&wj))
+                    || LEXICON.is_org_descriptor(&wj)
+                {
+                    // "the ministry" → the ministry named before; "the group" → the organisation
+                    // last spoken of.
+                    let org = self.latest_org_with(i, &wj).or_else(|| self.latest_org(i));
                     return Some((org.map_or(Cand::Skip, Cand::Ent), j + 1));
                 } else {
                     break;
@@ -385,7 +431,7 @@ pub(crate) fn find_quotes(
         }
         // Last resort: the most recent speaker or clause subject.
         for f in found.iter_mut() {
-            if f.speaker.is_none() {
+            if f.speaker.is_none() && !cx.nonentity_speaker(&f.span) {
                 f.speaker = cx.pronoun(f.span.open);
             }
         }
