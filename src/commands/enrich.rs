@@ -26,6 +26,7 @@ pub struct EnrichArgs {
     pub file: Option<PathBuf>,
 }
 
+/// Runs `rill enrich`: one file (text or `--json`) or every `ID.txt` of `--batch DIR` as JSON.
 pub fn run(args: &EnrichArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -58,9 +59,10 @@ pub fn run(args: &EnrichArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
+/// Reads a plain-text article; an unreadable or non-UTF-8 file is an error naming it.
+pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
 }
 
 fn print_text(out: &mut impl Write, e: &Enrichment) -> std::io::Result<()> {

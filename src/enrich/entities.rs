@@ -21,8 +21,6 @@ pub(crate) struct Ent {
     pub aliases: Vec<String>,
     pub mentions: u32,
     pub first: usize,
-    /// Grouping key (lexicon canonical name or the name).
-    key: String,
 }
 
 /// One resolved mention: tokens `t0..t1` refer to entity `ent`.
@@ -375,7 +373,9 @@ impl Ctx<'_> {
             let name = span_text(self.text, self.toks, t0, t1);
             let key = title_case(&name);
             let key = self.lx.location(&key).map_or(key, str::to_string);
-            out.push(self.raw(t0, t1, Hint::Loc, Some(&key)));
+            let mut r = self.raw(t0, t1, Hint::Loc, Some(&key));
+            r.name = key;
+            out.push(r);
             return;
         }
         // "drugmaker Bharat Biotech", "Gavi, the vaccine alliance,": an organisation by its description.
@@ -552,7 +552,8 @@ impl Ctx<'_> {
         if before || employer {
             return true;
         }
-        if !self.toks.get(t1).is_some_and(|t| t.is_punct(',')) || !matches!(self.w(t1 + 1), "the" | "a" | "an")
+        if !self.toks.get(t1).is_some_and(|t| t.is_punct(','))
+            || !matches!(self.w(t1 + 1), "the" | "a" | "an")
         {
             return false;
         }
@@ -560,7 +561,7 @@ impl Ctx<'_> {
         while k < self.toks.len() && k < t1 + 7 && self.toks[k].is_lower() {
             if self.lx.is_org_descriptor(self.w(k)) {
                 // The descriptor ends the noun phrase: "the vaccine alliance," not "the alliance's chief".
-                return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-');
+                return self.toks.get(k + 1).map_or(true, |t| t.kind == Kind::Punct && t.first != '-');
             }
             k += 1;
         }
@@ -596,7 +597,9 @@ impl Ctx<'_> {
         let after_comma = i > 0 && self.toks[i - 1].is_punct(',');
         if after_comma && self.toks.get(i + 1).is_some_and(|t| t.is_punct('.')) {
             if let Some(c) = lx.state_abbreviation(w) {
-                out.push(self.raw(i, i + 1, Hint::Loc, Some(c)));
+                let mut r = self.raw(i, i + 1, Hint::Loc, Some(c));
+                r.name = c.to_string();
+                out.push(r);
                 return;
             }
         }
@@ -652,15 +655,13 @@ impl Ctx<'_> {
         if is_all_caps(w) && w.chars().count() >= 4 {
             // "GENEVA (Reuters)": a place written in capitals.
             if let Some(c) = lx.location(&title_case(w)) {
-                out.push(self.raw(i, i + 1, Hint::Loc, Some(c)));
+                let mut r = self.raw(i, i + 1, Hint::Loc, Some(c));
+                r.name = c.to_string();
+                out.push(r);
                 return;
             }
         }
-        let hint = if is_acronym(w) {
-            Hint::Org
-        } else {
-            Hint::Unknown
-        };
+        let hint = if is_acronym(w) { Hint::Org } else { Hint::Unknown };
         let mut r = self.raw(i, i + 1, hint, None);
         r.weak = hint == Hint::Unknown && self.sentence_initial(i);
         out.push(r);
@@ -882,7 +883,6 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             aliases: Vec::new(),
             mentions: 0,
             first: usize::MAX,
-            key: r.key.clone(),
         });
         by_key.insert(k, ents.len() - 1);
         ents.len() - 1
@@ -1030,7 +1030,6 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             *slot = Some(mi as u32);
         }
     }
-    let _ = &ents.iter().map(|e| &e.key).count();
     Analysis { ents, mentions, mention_at }
 }
 
@@ -1056,7 +1055,8 @@ fn role_noun_mentions(ctx: &Ctx, ents: &mut [Ent], mentions: &mut Vec<Mention>) 
         let mut words = Vec::new();
         while j < toks.len() && j < i + 6 && toks[j].is_lower() && !covered[j] {
             let lw = ctx.w(j);
-            if !(ctx.lx.is_role_head(lw) || ctx.lx.is_role_modifier(lw)) || matches!(lw, "the" | "of" | "and") {
+            if !(ctx.lx.is_role_head(lw) || ctx.lx.is_role_modifier(lw)) || matches!(lw, "the" | "of" | "and")
+            {
                 break;
             }
             words.push(lw);
@@ -1114,7 +1114,7 @@ pub(crate) fn resolve_role(ents: &[Ent], mentions: &[Mention], role: &str) -> Op
         }
         seen.push(e);
         if let Some(m) = ents.get(e).and_then(misfit) {
-            if best.is_none_or(|(b, _)| m < b) {
+            if best.map_or(true, |(b, _)| m < b) {
                 best = Some((m, e));
             }
         }

@@ -74,23 +74,56 @@ organizations association federation club institute university foundation think-
 developer miner producer supplier distributor utility utilities exchange fund brokerage";
 
 /// Capitalised abbreviations of common nouns, never names.
-const COMMON_ACRONYMS: &str = "AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA \
+const COMMON_ACRONYMS: &str =
+    "AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA \
 HIV AIDS COVID COVID-19 MRI ICU ER OK PhD MBA PC PCs USB LED LEDs API APIs VPN FAQ ID IDs PIN ATM ATMs CO2 \
 3D 4G 5G AM PM BC AD RIP UFO DIY VIP VIPs";
 
 /// AP-style US state abbreviations, as written after a city ("San Jose, Calif.").
 const STATE_ABBREVIATIONS: &[(&str, &str)] = &[
-    ("Ala", "Alabama"), ("Ariz", "Arizona"), ("Ark", "Arkansas"), ("Calif", "California"),
-    ("Colo", "Colorado"), ("Conn", "Connecticut"), ("Del", "Delaware"), ("Fla", "Florida"),
-    ("Ga", "Georgia"), ("Ill", "Illinois"), ("Ind", "Indiana"), ("Kan", "Kansas"), ("Ky", "Kentucky"),
-    ("La", "Louisiana"), ("Md", "Maryland"), ("Mass", "Massachusetts"), ("Mich", "Michigan"),
-    ("Minn", "Minnesota"), ("Miss", "Mississippi"), ("Mo", "Missouri"), ("Mont", "Montana"),
-    ("Neb", "Nebraska"), ("Nev", "Nevada"), ("N.H", "New Hampshire"), ("N.J", "New Jersey"),
-    ("N.M", "New Mexico"), ("N.Y", "New York"), ("N.C", "North Carolina"), ("N.D", "North Dakota"),
-    ("Okla", "Oklahoma"), ("Ore", "Oregon"), ("Pa", "Pennsylvania"), ("R.I", "Rhode Island"),
-    ("S.C", "South Carolina"), ("S.D", "South Dakota"), ("Tenn", "Tennessee"), ("Texas", "Texas"),
-    ("Vt", "Vermont"), ("Va", "Virginia"), ("Wash", "Washington"), ("W.Va", "West Virginia"),
-    ("Wis", "Wisconsin"), ("Wyo", "Wyoming"),
+    ("Ala", "Alabama"),
+    ("Ariz", "Arizona"),
+    ("Ark", "Arkansas"),
+    ("Calif", "California"),
+    ("Colo", "Colorado"),
+    ("Conn", "Connecticut"),
+    ("Del", "Delaware"),
+    ("Fla", "Florida"),
+    ("Ga", "Georgia"),
+    ("Ill", "Illinois"),
+    ("Ind", "Indiana"),
+    ("Kan", "Kansas"),
+    ("Ky", "Kentucky"),
+    ("La", "Louisiana"),
+    ("Md", "Maryland"),
+    ("Mass", "Massachusetts"),
+    ("Mich", "Michigan"),
+    ("Minn", "Minnesota"),
+    ("Miss", "Mississippi"),
+    ("Mo", "Missouri"),
+    ("Mont", "Montana"),
+    ("Neb", "Nebraska"),
+    ("Nev", "Nevada"),
+    ("N.H", "New Hampshire"),
+    ("N.J", "New Jersey"),
+    ("N.M", "New Mexico"),
+    ("N.Y", "New York"),
+    ("N.C", "North Carolina"),
+    ("N.D", "North Dakota"),
+    ("Okla", "Oklahoma"),
+    ("Ore", "Oregon"),
+    ("Pa", "Pennsylvania"),
+    ("R.I", "Rhode Island"),
+    ("S.C", "South Carolina"),
+    ("S.D", "South Dakota"),
+    ("Tenn", "Tennessee"),
+    ("Texas", "Texas"),
+    ("Vt", "Vermont"),
+    ("Va", "Virginia"),
+    ("Wash", "Washington"),
+    ("W.Va", "West Virginia"),
+    ("Wis", "Wisconsin"),
+    ("Wyo", "Wyoming"),
 ];
 
 /// The lexicon: built once, read-only afterwards.

@@ -88,8 +88,8 @@ fn detect_language(text: &str, title: Option<&str>) -> (Option<String>, bool) {
 fn looks_english(sample: &str) -> bool {
     const FUNCTION_WORDS: &[&str] = &[
         "the", "of", "and", "to", "a", "in", "is", "that", "for", "on", "was", "with", "he", "it", "as",
-        "at", "by", "said", "has", "have", "from", "his", "her", "are", "be", "this", "will", "would",
-        "an", "were", "not", "but", "had", "their", "they", "who", "which", "been", "after", "its",
+        "at", "by", "said", "has", "have", "from", "his", "her", "are", "be", "this", "will", "would", "an",
+        "were", "not", "but", "had", "their", "they", "who", "which", "been", "after", "its",
     ];
     let mut words = 0usize;
     let mut hits = 0usize;

@@ -57,13 +57,9 @@ impl Ctx<'_> {
     /// The organisation most recently the subject of a clause before `p`, else the latest named.
     fn latest_org(&self, p: usize) -> Option<usize> {
         let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
-        self.salience
-            .iter()
-            .rev()
-            .filter(|&&(pos, e)| pos < p && is_org(e))
-            .map(|&(_, e)| e)
-            .next()
-            .or_else(|| self.an.mentions.iter().rev().filter(|m| m.t0 < p).map(|m| m.ent).find(|&e| is_org(e)))
+        self.salience.iter().rev().filter(|&&(pos, e)| pos < p && is_org(e)).map(|&(_, e)| e).next().or_else(
+            || self.an.mentions.iter().rev().filter(|m| m.t0 < p).map(|m| m.ent).find(|&e| is_org(e)),
+        )
     }
 
     /// Whether the quotation's own clause gives a speaker that is not an entity ("they called",
@@ -77,7 +73,8 @@ impl Ctx<'_> {
         }
         let before = (lo..q.open).rev().find(|&v| self.is_verb(v));
         if let Some(v) = before {
-            if matches!(self.subject_before(lo, v), Some(Cand::Skip)) && self.first_after(v + 1, q.open).is_none()
+            if matches!(self.subject_before(lo, v), Some(Cand::Skip))
+                && self.first_after(v + 1, q.open).is_none()
             {
                 return true;
             }
@@ -89,7 +86,10 @@ impl Ctx<'_> {
             .unwrap_or((start + 8).min(toks.len()));
         (start..end).find(|&v| self.is_verb(v)).is_some_and(|v| {
             let subj = (start..v).any(|k| {
-                matches!(self.w(k).to_lowercase().as_str(), "they" | "it" | "officials" | "critics" | "residents")
+                matches!(
+                    self.w(k).to_lowercase().as_str(),
+                    "they" | "it" | "officials" | "critics" | "residents"
+                )
             });
             subj && self.first_after(v + 1, end).is_none()
         })
@@ -401,7 +401,7 @@ pub(crate) fn find_quotes(
                 // Speaker named in the previous sentence ("Blinken said … . “…”"), or the
                 // speaker of a quotation that ended it.
                 let sentence_start = toks.get(q.open).map(|o| o.sent).is_some_and(|s| {
-                    q.open == 0 || toks.get(q.open - 1).is_none_or(|p| p.sent != s || p.kind == Kind::Break)
+                    q.open == 0 || toks.get(q.open - 1).map_or(true, |p| p.sent != s || p.kind == Kind::Break)
                 });
                 if sentence_start {
                     if let Some((lo, hi)) = cx.sentence_range(q.open) {
