@@ -28,8 +28,8 @@ pub struct EnrichArgs {
 
 /// Runs `rill enrich`: one file (text or `--json`) or every `ID.txt` of `--batch DIR` as JSON.
 pub fn run(args: &EnrichArgs) -> anyhow::Result<ExitCode> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: pretty JSON is many short lines, and a locked stdout flushes at each one.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if let Some(dir) = &args.batch {
         let mut all: BTreeMap<String, Enrichment> = BTreeMap::new();
         let entries =
@@ -45,6 +45,7 @@ pub fn run(args: &EnrichArgs) -> anyhow::Result<ExitCode> {
         }
         serde_json::to_writer_pretty(&mut out, &all)?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(path) = &args.file else { anyhow::bail!("give a FILE or --batch DIR") };
@@ -56,6 +57,7 @@ pub fn run(args: &EnrichArgs) -> anyhow::Result<ExitCode> {
     } else {
         print_text(&mut out, &e)?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
