@@ -166,7 +166,7 @@ mod tests {
                 if (feed == 1 && i <= 5) || (feed == 2 && i >= 4) {
                     s.conn()
                         .execute(
-                            "INSERT INTO article_feeds VALUES (?1, ?2, 'g', '2026-01-01T00:00:00Z')",
+                            "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at) VALUES (?1, ?2, 'g', '2026-01-01T00:00:00Z')",
                             params![i, feed],
                         )
                         .unwrap();

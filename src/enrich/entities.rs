@@ -1,0 +1,1230 @@
+//! Named entities of one article: mention candidates, their type, roles and coreference.
+//!
+//! Owns: turning runs of capitalised tokens into PERSON / ORGANIZATION / LOCATION mentions with the
+//! lexicon and local cues (titles before a name, organisation words, "in X"), taking roles from
+//! title prefixes and appositions ("Nate Evans, spokesperson for …,"), and resolving short forms
+//! ("Blinken", "CIA", "the Secretary of State") to the fullest form in the text. Knows nothing about
+//! quotations: [`Analysis`] records where each mention is so that attribution can use it.
+
+use std::collections::HashMap;
+
+use super::lexicon::{Lexicon, LEXICON};
+use super::text::{Kind, Token};
+use crate::model::EntityKind;
+
+/// An entity of the article being built.
+#[derive(Debug, Clone)]
+pub(crate) struct Ent {
+    pub name: String,
+    pub kind: EntityKind,
+    pub role: Option<String>,
+    pub aliases: Vec<String>,
+    pub mentions: u32,
+    pub first: usize,
+}
+
+/// One resolved mention: tokens `t0..t1` refer to entity `ent`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mention {
+    pub t0: usize,
+    pub t1: usize,
+    pub ent: usize,
+    /// Followed by a verb: the subject of its clause.
+    pub subject: bool,
+}
+
+/// Entities and where they are mentioned.
+#[derive(Debug, Default)]
+pub(crate) struct Analysis {
+    pub ents: Vec<Ent>,
+    /// In token order.
+    pub mentions: Vec<Mention>,
+    /// Token index → index into `mentions` of the mention starting or covering it.
+    pub mention_at: Vec<Option<u32>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Person,
+    Org,
+    Loc,
+    /// A role without a name ("the Secretary of State").
+    RoleOnly,
+    Unknown,
+}
+
+/// A classified candidate before coreference.
+#[derive(Debug, Clone)]
+struct Raw {
+    t0: usize,
+    t1: usize,
+    hint: Hint,
+    name: String,
+    key: String,
+    role: Option<String>,
+    /// Sentence-initial single word with no other cue.
+    weak: bool,
+    /// First token of the title before the name ("Prime Minister X"), else `t0`.
+    lead: usize,
+}
+
+const CONNECTORS: &[&str] = &[
+    "of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "el", "bin", "ibn", "bint",
+    "le", "la", "y", "and", "the", "for", "on", "&",
+];
+const NAME_PARTICLES: &[&str] = &[
+    "bin", "Bin", "al", "Al", "el", "El", "ibn", "Ibn", "abu", "Abu", "de", "De", "van", "Van", "von", "da",
+    "Da", "del", "Del", "di", "Di", "le", "Le", "la", "La", "dos", "Dos",
+];
+const PRONOUN_CAPS: &[&str] =
+    &["I", "Me", "We", "You", "He", "She", "It", "They", "My", "Our", "His", "Her", "Their", "Us"];
+/// Prepositions after which an unknown name is a place.
+const LOC_PREPS: &[&str] = &["in", "near", "outside", "inside", "across", "throughout", "around", "into"];
+const LOC_SUFFIX: &[&str] = &[
+    "City",
+    "Province",
+    "Region",
+    "County",
+    "District",
+    "Governorate",
+    "Street",
+    "Square",
+    "River",
+    "Valley",
+    "Mountains",
+    "Island",
+    "Islands",
+    "Bay",
+    "Sea",
+    "Ocean",
+    "Strait",
+    "Peninsula",
+    "Desert",
+    "Hills",
+    "Heights",
+    "Camp",
+    "Airport",
+    "Crossing",
+    "Park",
+    "Bridge",
+    "Lake",
+    "Coast",
+    "Corridor",
+    "Border",
+    "Canal",
+    "Gulf",
+    "Mount",
+    "Oblast",
+    "Prefecture",
+    "Territory",
+    "Territories",
+    "Republic",
+];
+const LOC_PREFIX: &[&str] = &[
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper",
+    "Lower", "Greater", "Mount", "Lake", "Port", "Fort", "San", "Santa", "Saint", "St", "New",
+];
+
+fn is_acronym(w: &str) -> bool {
+    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=6).contains(&letters)
+        && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '&' || c.is_ascii_digit())
+        && w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// "al-Burhan", "el-Sisi", "bin-Zayed": a lowercase particle joined to a capitalised name.
+fn particle_name(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(p, rest)| {
+        (2..=3).contains(&p.len())
+            && p.chars().all(|c| c.is_ascii_lowercase())
+            && rest.starts_with(char::is_uppercase)
+    })
+}
+
+/// Initials: "C.C.", "J.", "J.R.R." (one capital letter before each dot).
+fn is_initials(w: &str) -> bool {
+    let b = w.as_bytes();
+    !b.is_empty()
+        && b.len() <= 8
+        && b.chunks(2).all(|c| c.len() == 2 && c[0].is_ascii_uppercase() && c[1] == b'.')
+}
+
+fn is_all_caps(w: &str) -> bool {
+    w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
+/// "SAN FRANCISCO" → "San Francisco".
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+fn lower(w: &str) -> String {
+    w.to_lowercase()
+}
+
+/// Text of tokens `t0..t1` with whitespace runs collapsed.
+pub(crate) fn span_text(text: &str, toks: &[Token], t0: usize, t1: usize) -> String {
+    let (Some(a), Some(b)) = (toks.get(t0), t1.checked_sub(1).and_then(|i| toks.get(i))) else {
+        return String::new();
+    };
+    let s = text.get(a.b0..b.b1).unwrap_or("");
+    if s.contains(char::is_whitespace) {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Initials of a multi-word name's capitalised words ("Israel Defense Forces" → "IDF").
+fn initials(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let s: String = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(|w| w.chars().next())
+        .collect();
+    (s.chars().count() >= 2).then_some(s)
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    lx: &'a Lexicon,
+    english: bool,
+}
+
+impl Ctx<'_> {
+    fn w(&self, i: usize) -> &str {
+        self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    fn is_cap_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| {
+            t.is_cap()
+                || (t.kind == Kind::Word
+                    && t.first.is_ascii_digit()
+                    && self.w(i).ends_with(char::is_uppercase))
+                || particle_name(t.text(self.text))
+        })
+    }
+
+    /// A capitalised word that is never part of a name.
+    fn is_stop_cap(&self, i: usize) -> bool {
+        let w = self.w(i);
+        if is_acronym(w) && w.len() > 1 {
+            return false;
+        }
+        PRONOUN_CAPS.contains(&w) || self.lx.is_stopword(&lower(w))
+    }
+
+    fn sentence_initial(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else { return false };
+        match i.checked_sub(1).and_then(|p| self.toks.get(p)) {
+            None => true,
+            Some(p) => {
+                p.sent != t.sent
+                    || p.kind == Kind::Break
+                    || p.kind == Kind::QuoteMark
+                    || (p.kind == Kind::Punct && matches!(p.first, '(' | '[' | ':' | '\u{2014}' | '-' | '•'))
+            }
+        }
+    }
+
+    /// Candidate spans: maximal runs of capitalised words joined by name connectors.
+    fn spans(&self) -> Vec<(usize, usize)> {
+        let toks = self.toks;
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            if !self.is_cap_word(i) || self.is_stop_cap(i) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut end = i + 1;
+            loop {
+                // "Abuja-based Malaria Free Foundation": a compound with a lowercase tail ends a name.
+                if self.lower_tail(end - 1) {
+                    break;
+                }
+                if self.is_cap_word(end) && !self.is_stop_cap(end) && toks[end].space_before {
+                    end += 1;
+                    continue;
+                }
+                // "King's College Hospital", "Moody's Investors Service": a possessive inside an
+                // organisation's name (but not "Britain's Prime Minister ...").
+                if toks.get(end).is_some_and(|t| t.kind == Kind::Possessive) {
+                    let mut k = end + 1;
+                    while self.is_cap_word(k) && !self.is_stop_cap(k) && !self.lower_tail(k) {
+                        k += 1;
+                    }
+                    let first = lower(self.w(end + 1));
+                    if k > end + 1
+                        && self.lx.is_org_word(self.w(k - 1))
+                        && !self.lx.is_role_head(&first)
+                        && !self.lx.is_role_modifier(&first)
+                        && !self.lx.is_demonym(self.w(end + 1))
+                    {
+                        end = k;
+                        continue;
+                    }
+                }
+                // "Mr. Smith", "St. Petersburg"
+                if toks.get(end).is_some_and(|t| t.is_punct('.'))
+                    && super::text::is_abbreviation(self.w(end - 1))
+                    && self.is_cap_word(end + 1)
+                {
+                    end += 2;
+                    continue;
+                }
+                // "Bank of England", "Johnson & Johnson", "Mohammed bin Salman", "of the Red Cross"
+                let conn = self.w(end);
+                let is_conn = toks.get(end).is_some_and(|t| t.kind == Kind::Word || t.is_punct('&'))
+                    && CONNECTORS.contains(&conn);
+                if is_conn {
+                    let mut k = end + 1;
+                    if self.w(k) == "the" {
+                        k += 1;
+                    }
+                    if self.is_cap_word(k) && !self.is_stop_cap(k) {
+                        end = k + 1;
+                        continue;
+                    }
+                }
+                break;
+            }
+            out.push((start, end));
+            i = end;
+        }
+        out
+    }
+
+    /// A hyphenated word whose last part is lowercase ("Abuja-based", "US-led").
+    fn lower_tail(&self, i: usize) -> bool {
+        let w = self.w(i);
+        w.rsplit('-').next().is_some_and(|tail| tail.len() < w.len() && tail.starts_with(char::is_lowercase))
+    }
+
+    fn known_org(&self, t0: usize, t1: usize) -> Option<&'static str> {
+        self.lx.organization(&span_text(self.text, self.toks, t0, t1))
+    }
+    fn known_loc(&self, t0: usize, t1: usize) -> Option<&'static str> {
+        self.lx.location(&span_text(self.text, self.toks, t0, t1))
+    }
+
+    /// Longest known place or organisation starting at `t0` and ending by `t1`.
+    fn longest_known(&self, t0: usize, t1: usize) -> Option<(usize, Hint, &'static str)> {
+        let max = (t0 + self.lx.max_words * 2).min(t1);
+        for e in (t0 + 1..=max).rev() {
+            if !self.toks.get(e - 1).is_some_and(|t| t.kind == Kind::Word) {
+                continue;
+            }
+            if let Some(c) = self.known_org(t0, e) {
+                return Some((e, Hint::Org, c));
+            }
+            if let Some(c) = self.known_loc(t0, e) {
+                return Some((e, Hint::Loc, c));
+            }
+        }
+        None
+    }
+
+    fn raw(&self, t0: usize, t1: usize, hint: Hint, key: Option<&str>) -> Raw {
+        let name = span_text(self.text, self.toks, t0, t1);
+        Raw {
+            t0,
+            t1,
+            hint,
+            key: key.map_or_else(|| name.clone(), str::to_string),
+            name,
+            role: None,
+            weak: false,
+            lead: t0,
+        }
+    }
+
+    /// Classifies one span, splitting off a title prefix and known names inside it.
+    fn classify(&self, t0: usize, t1: usize, out: &mut Vec<Raw>) {
+        let lx = self.lx;
+        let n = t1 - t0;
+        if let Some(c) = self.known_org(t0, t1) {
+            out.push(self.raw(t0, t1, Hint::Org, Some(c)));
+            return;
+        }
+        if let Some(c) = self.known_loc(t0, t1) {
+            out.push(self.raw(t0, t1, Hint::Loc, Some(c)));
+            return;
+        }
+        // A dateline: "SAN FRANCISCO (Reuters) -", "CHICAGO (AP) —".
+        if self.is_dateline(t0, t1) {
+            let name = span_text(self.text, self.toks, t0, t1);
+            let key = title_case(&name);
+            let key = self.lx.location(&key).map_or(key, str::to_string);
+            let mut r = self.raw(t0, t1, Hint::Loc, Some(&key));
+            r.name = key;
+            out.push(r);
+            return;
+        }
+        // "drugmaker Bharat Biotech", "Gavi, the vaccine alliance,": an organisation by its description.
+        if self.english && self.org_cue(t0, t1) {
+            out.push(self.raw(t0, t1, Hint::Org, None));
+            return;
+        }
+        if n == 1 {
+            self.classify_single(t0, out);
+            return;
+        }
+        // "King's College Hospital", "Moody's Investors Service".
+        if (t0..t1).any(|i| self.toks[i].kind == Kind::Possessive) && self.lx.is_org_word(self.w(t1 - 1)) {
+            out.push(self.raw(t0, t1, Hint::Org, None));
+            return;
+        }
+        // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
+        // unless the whole is one organisation ("Food and Drug Administration").
+        if let Some(a) = (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")) {
+            let first_is_name = self.known_org(t0, a).is_some()
+                || self.known_loc(t0, a).is_some()
+                || self.has_org_word(t0, a)
+                || (t0..a).any(|i| self.lx.is_role_head(&lower(self.w(i))))
+                || self.lx.is_given_name(self.w(t0));
+            if first_is_name || !self.lx.is_org_word(self.w(t1 - 1)) {
+                self.classify(t0, a, out);
+                let mut b = a + 1;
+                if self.w(b) == "the" {
+                    b += 1;
+                }
+                if b < t1 {
+                    self.classify(b, t1, out);
+                }
+                return;
+            }
+        }
+        // Title prefix: "US Secretary of State", "Mossad Chief", "Dr.", "Qatari Prime Minister".
+        let mut j = t0;
+        let mut head = false;
+        let mut honorific = false;
+        let mut inner: Vec<Raw> = Vec::new();
+        while j < t1 {
+            let w = self.w(j);
+            let lw = lower(w);
+            if self.toks[j].kind == Kind::Punct {
+                j += 1;
+                continue;
+            }
+            if lx.is_role_head(&lw) {
+                head = true;
+                j += 1;
+            } else if lx.is_honorific(&lw) {
+                honorific = true;
+                j += 1;
+            } else if lx.is_role_modifier(&lw) || lx.is_demonym(w) {
+                j += 1;
+            } else if let Some((e, hint, c)) = self.longest_known(j, t1) {
+                if e >= t1 {
+                    break;
+                }
+                inner.push(self.raw(j, e, hint, Some(c)));
+                j = e;
+            } else {
+                break;
+            }
+        }
+        // The name starts at the first capitalised word that is not a connector.
+        while j < t1 && (self.toks[j].kind != Kind::Word || CONNECTORS.contains(&self.w(j))) {
+            j += 1;
+        }
+        if head || honorific {
+            if j >= t1 {
+                if head && self.english {
+                    let mut r = self.raw(t0, t1, Hint::RoleOnly, None);
+                    r.key = lower(&r.name);
+                    out.push(r);
+                }
+                return;
+            }
+            if head {
+                out.extend(inner);
+            }
+            let mut r = self.raw(j, t1, Hint::Person, None);
+            if head && self.english {
+                r.role = Some(span_text(self.text, self.toks, t0, j));
+                r.lead = t0;
+            }
+            out.push(r);
+            return;
+        }
+        // Leading nationality words do not belong to a name ("Israeli Benny Gantz").
+        let mut s = t0;
+        while s < t1 && lx.is_demonym(self.w(s)) && !self.has_org_word(s, t1) {
+            s += 1;
+        }
+        if s >= t1 {
+            return;
+        }
+        if s > t0 {
+            self.classify(s, t1, out);
+            return;
+        }
+        let first = self.w(t0);
+        let last = self.w(t1 - 1);
+        if self.has_org_word(t0, t1) || self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org) {
+            let key = self.longest_known(t0, t1).filter(|(e, h, _)| *h == Hint::Org && *e == t1).map(|x| x.2);
+            out.push(self.raw(t0, t1, Hint::Org, key));
+            return;
+        }
+        if LOC_SUFFIX.contains(&last) || (LOC_PREFIX.contains(&first) && self.known_loc(t0 + 1, t1).is_some())
+        {
+            out.push(self.raw(t0, t1, Hint::Loc, None));
+            return;
+        }
+        let given = lx.is_given_name(first);
+        // "near El Fasher", "in Port Harcourt": a preposition of place before an unknown name.
+        let prev = t0.checked_sub(1).map_or("", |p| self.w(p));
+        if !given && self.english && LOC_PREPS.contains(&prev) && !is_initials(first) {
+            out.push(self.raw(t0, t1, Hint::Loc, None));
+            return;
+        }
+        let has_known = (t0..t1).any(|i| self.longest_known(i, t1).is_some());
+        let connectors =
+            (t0..t1).any(|i| CONNECTORS.contains(&self.w(i)) && !NAME_PARTICLES.contains(&self.w(i)));
+        if given || (n <= 4 && !has_known && !connectors && (t0..t1).all(|i| self.name_like(i))) {
+            out.push(self.raw(t0, t1, Hint::Person, None));
+            return;
+        }
+        // Fall back to the known names inside the span.
+        let mut i = t0;
+        while i < t1 {
+            if let Some((e, hint, c)) = self.longest_known(i, t1) {
+                out.push(self.raw(i, e, hint, Some(c)));
+                i = e;
+            } else {
+                if self.toks[i].kind == Kind::Word && !CONNECTORS.contains(&self.w(i)) {
+                    self.classify_single(i, out);
+                }
+                i += 1;
+            }
+        }
+    }
+
+    /// Capitals at the start of a paragraph followed by "(" / "," / a dash: a dateline.
+    fn is_dateline(&self, t0: usize, t1: usize) -> bool {
+        let para_start = t0 == 0 || self.toks.get(t0 - 1).is_some_and(|t| t.kind == Kind::Break);
+        let next_ok = self.toks.get(t1).is_some_and(|t| {
+            t.kind == Kind::Punct && matches!(t.first, '(' | ',' | '-' | '\u{2014}' | '\u{2013}')
+        });
+        let letters: usize = (t0..t1).map(|i| self.w(i).chars().filter(|c| c.is_alphabetic()).count()).sum();
+        para_start
+            && next_ok
+            && letters >= 4
+            && (t0..t1).all(|i| self.toks[i].kind != Kind::Word || is_all_caps(self.w(i)))
+            && self.lx.organization(&span_text(self.text, self.toks, t0, t1)).is_none()
+    }
+
+    /// A descriptive noun that names what kind of organisation the span is: right before it
+    /// ("drugmaker X", "the charity X") or in an apposition after it ("X, the vaccine alliance,").
+    fn org_cue(&self, t0: usize, t1: usize) -> bool {
+        let first = lower(self.w(t0));
+        if self.lx.is_role_head(&first) || self.lx.is_honorific(&first) || self.lx.is_given_name(self.w(t0)) {
+            return false;
+        }
+        let before = t0
+            .checked_sub(1)
+            .and_then(|p| self.toks.get(p))
+            .is_some_and(|t| t.is_lower() && self.lx.is_org_descriptor(t.text(self.text)));
+        // "an analyst at Bernstein Research": the employer of a role.
+        let employer = t0 >= 2
+            && matches!(self.w(t0 - 1), "at" | "with")
+            && self.toks[t0 - 2].is_lower()
+            && self.lx.is_role_head(self.w(t0 - 2));
+        if before || employer {
+            return true;
+        }
+        if !self.toks.get(t1).is_some_and(|t| t.is_punct(','))
+            || !matches!(self.w(t1 + 1), "the" | "a" | "an")
+        {
+            return false;
+        }
+        let mut k = t1 + 2;
+        while k < self.toks.len() && k < t1 + 7 && self.toks[k].is_lower() {
+            if self.lx.is_org_descriptor(self.w(k)) {
+                // The descriptor ends the noun phrase: "the vaccine alliance," not "the alliance's chief".
+                return self.toks.get(k + 1).map_or(true, |t| t.kind == Kind::Punct && t.first != '-');
+            }
+            k += 1;
+        }
+        false
+    }
+
+    fn name_like(&self, i: usize) -> bool {
+        let w = self.w(i);
+        let t = &self.toks[i];
+        if t.kind == Kind::Word && is_initials(w) && self.lx.location(w).is_none() {
+            return true;
+        }
+        t.kind == Kind::Word
+            && (t.first.is_uppercase() || NAME_PARTICLES.contains(&w) || particle_name(w))
+            && !self.lx.is_demonym(w)
+            && !is_acronym(w)
+            && !self.lx.is_org_word(w)
+            && !w.chars().any(|c| c.is_ascii_digit())
+    }
+
+    fn has_org_word(&self, t0: usize, t1: usize) -> bool {
+        t1 - t0 >= 2 && (t0..t1).any(|i| self.lx.is_org_word(self.w(i)))
+    }
+
+    fn classify_single(&self, i: usize, out: &mut Vec<Raw>) {
+        let lx = self.lx;
+        let w = self.w(i);
+        let lw = lower(w);
+        if lx.is_demonym(w) || (lx.is_org_word(w) && !is_acronym(w)) || lx.is_common_acronym(w) {
+            return;
+        }
+        // "SAN JOSE, Calif.": a US state abbreviation after a city.
+        let after_comma = i > 0 && self.toks[i - 1].is_punct(',');
+        if after_comma && self.toks.get(i + 1).is_some_and(|t| t.is_punct('.')) {
+            if let Some(c) = lx.state_abbreviation(w) {
+                let mut r = self.raw(i, i + 1, Hint::Loc, Some(c));
+                r.name = c.to_string();
+                out.push(r);
+                return;
+            }
+        }
+        if let Some(c) = lx.location(w) {
+            out.push(self.raw(i, i + 1, Hint::Loc, Some(c)));
+            return;
+        }
+        if let Some(c) = lx.organization(w) {
+            out.push(self.raw(i, i + 1, Hint::Org, Some(c)));
+            return;
+        }
+        if lx.is_role_head(&lw) {
+            if self.english && w.chars().next().is_some_and(char::is_uppercase) && !self.sentence_initial(i) {
+                let mut r = self.raw(i, i + 1, Hint::RoleOnly, None);
+                r.key = lw;
+                out.push(r);
+            }
+            return;
+        }
+        if lx.is_role_modifier(&lw) || lx.is_honorific(&lw) {
+            return;
+        }
+        if w.contains('-') {
+            // "Israel-Hamas", "US-led": the known parts.
+            let mut found = false;
+            for part in w.split('-') {
+                let hit = lx
+                    .location(part)
+                    .map(|c| (Hint::Loc, c))
+                    .or_else(|| lx.organization(part).map(|c| (Hint::Org, c)));
+                if let Some((hint, c)) = hit {
+                    let mut r = self.raw(i, i + 1, hint, Some(c));
+                    r.name = part.to_string();
+                    out.push(r);
+                    found = true;
+                }
+            }
+            if found {
+                return;
+            }
+            // "Abuja-based", "Lagos-born": the head is a place.
+            if let Some((head, tail)) = w.rsplit_once('-') {
+                let place_tail = matches!(tail, "based" | "born" | "headquartered" | "bound");
+                if place_tail && head.starts_with(char::is_uppercase) && !is_acronym(head) {
+                    let mut r = self.raw(i, i + 1, Hint::Loc, None);
+                    r.name = head.to_string();
+                    r.key = head.to_string();
+                    out.push(r);
+                }
+                return;
+            }
+        }
+        if is_all_caps(w) && w.chars().count() >= 4 {
+            // "GENEVA (Reuters)": a place written in capitals.
+            if let Some(c) = lx.location(&title_case(w)) {
+                let mut r = self.raw(i, i + 1, Hint::Loc, Some(c));
+                r.name = c.to_string();
+                out.push(r);
+                return;
+            }
+        }
+        let hint = if is_acronym(w) { Hint::Org } else { Hint::Unknown };
+        let mut r = self.raw(i, i + 1, hint, None);
+        r.weak = hint == Hint::Unknown && self.sentence_initial(i);
+        out.push(r);
+    }
+
+    /// Role from an apposition after a name ("X, the Y of Z,") or lowercase titles before it
+    /// ("Israel's defense minister, X" / "former president X").
+    fn apposition_role(&self, t0: usize, t1: usize) -> Option<String> {
+        let toks = self.toks;
+        let lx = self.lx;
+        // After: ", spokesperson for the US mission to the United Nations,"
+        if toks.get(t1).is_some_and(|t| t.is_punct(',')) {
+            let a = t1 + 1;
+            let mut e = a;
+            while e < toks.len() && e < a + 16 {
+                let t = &toks[e];
+                if t.kind == Kind::Break
+                    || t.kind == Kind::QuoteMark
+                    || (t.kind == Kind::Punct && t.first != '-' && t.first != '\'')
+                {
+                    break;
+                }
+                e += 1;
+            }
+            let ends_ok = toks
+                .get(e)
+                .is_some_and(|t| t.kind == Kind::Punct && matches!(t.first, ',' | '.' | ';' | ')'));
+            if ends_ok && e > a {
+                let mut s = a;
+                while s < e && matches!(self.w(s), "the" | "a" | "an" | "The") {
+                    s += 1;
+                }
+                let head_near = (s..e.min(s + 6)).any(|k| lx.is_role_head(&lower(self.w(k))));
+                let first_l = lower(self.w(s));
+                let relative = matches!(
+                    first_l.as_str(),
+                    "who" | "which" | "whose" | "where" | "when" | "said" | "says" | "told"
+                );
+                let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower());
+                if head_near && !relative && !verbish && s < e {
+                    return Some(span_text(self.text, toks, s, e));
+                }
+            }
+        }
+        self.role_before(t0)
+    }
+
+    /// A title before the name, lowercase or across a comma: "Israel's defense minister, X",
+    /// "former president X", "the BMA's council chair, Dr X".
+    fn role_before(&self, t0: usize) -> Option<String> {
+        let toks = self.toks;
+        let lx = self.lx;
+        let mut k = t0;
+        // "the council chair, Dr Tom Hughes": the honorific is not part of the title.
+        while k > 0 && lx.is_honorific(&lower(self.w(k - 1)))
+            || (k > 1 && toks[k - 1].is_punct('.') && lx.is_honorific(&lower(self.w(k - 2))))
+        {
+            k -= if toks[k - 1].is_punct('.') { 2 } else { 1 };
+        }
+        let name_start = k;
+        let mut b = k;
+        let mut head = false;
+        if k > 0 && toks[k - 1].is_punct(',') {
+            k -= 1;
+        }
+        let comma_gap = k < name_start;
+        let stop = k;
+        let mut after_possessive = false;
+        while k > 0 {
+            let p = k - 1;
+            let t = &toks[p];
+            let w = self.w(p);
+            let lw = lower(w);
+            let ok = match t.kind {
+                Kind::Possessive => true,
+                // The owner of "BMA's council chair", "Kenya's health minister".
+                Kind::Word if after_possessive => t.is_cap(),
+                Kind::Word => {
+                    if lx.is_role_head(&lw) {
+                        head = true;
+                        true
+                    } else {
+                        (lx.is_role_modifier(&lw) && !matches!(lw.as_str(), "the" | "and" | "to" | "on"))
+                            || lx.is_demonym(w)
+                            || lx.location(w).is_some()
+                            || lx.organization(w).is_some()
+                            // "council chair", "party leader", "ministry spokesman"
+                            || (t.is_lower() && lx.is_org_word(&title_case(w)))
+                    }
+                }
+                _ => false,
+            };
+            if !ok || t.kind == Kind::Break {
+                break;
+            }
+            b = p;
+            k = p;
+            if after_possessive {
+                break;
+            }
+            after_possessive = t.kind == Kind::Possessive;
+        }
+        if head && b < stop {
+            // The title must end with a head word ("minister"), not a modifier.
+            let last = lower(self.w(stop - 1));
+            if lx.is_role_head(&last) && (!comma_gap || stop - b >= 2) {
+                let mut s = b;
+                while s < stop && self.w(s) == "of" {
+                    s += 1;
+                }
+                return Some(span_text(self.text, toks, s, stop));
+            }
+        }
+        None
+    }
+
+    /// Whether the mention `t0..t1` is followed by a verb (so it is its clause's subject).
+    fn is_subject(&self, t1: usize) -> bool {
+        // "Its chief executive, Sania Nishtar, said" / "Sania Nishtar, its chief executive, said".
+        if self.toks.get(t1).is_some_and(|t| t.is_punct(',')) {
+            if self.toks.get(t1 + 1).is_some_and(|t| t.is_lower()) && self.lx.is_speech_verb(self.w(t1 + 1)) {
+                return true;
+            }
+            let sent = self.toks[t1].sent;
+            let close = (t1 + 2..(t1 + 24).min(self.toks.len()))
+                .take_while(|&k| {
+                    let t = &self.toks[k];
+                    t.sent == sent && !matches!(t.kind, Kind::Break | Kind::QuoteMark)
+                })
+                .find(|&k| self.toks[k].is_punct(','));
+            return close.is_some_and(|k| {
+                self.toks.get(k + 1).is_some_and(|t| t.is_lower()) && self.lx.is_speech_verb(self.w(k + 1))
+            });
+        }
+        let Some(t) = self.toks.get(t1) else { return false };
+        if !t.is_lower() {
+            return false;
+        }
+        let w = self.w(t1);
+        self.lx.is_speech_verb(w)
+            || !matches!(
+                w,
+                "and"
+                    | "or"
+                    | "of"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "to"
+                    | "for"
+                    | "from"
+                    | "with"
+                    | "by"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "who"
+                    | "whose"
+                    | "which"
+                    | "that"
+                    | "as"
+                    | "than"
+                    | "into"
+                    | "after"
+                    | "before"
+                    | "during"
+                    | "over"
+                    | "under"
+                    | "about"
+                    | "against"
+                    | "between"
+                    | "among"
+                    | "amid"
+                    | "while"
+                    | "when"
+            )
+    }
+}
+
+/// Finds the entities of `text` (already tokenised and annotated).
+pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
+    let ctx = Ctx { text, toks, lx: &LEXICON, english };
+    let mut raws = Vec::new();
+    for (t0, t1) in ctx.spans() {
+        ctx.classify(t0, t1, &mut raws);
+    }
+    // Capitalised mid-sentence words: a sentence-initial unknown word counts only if it recurs.
+    let mut seen_mid: HashMap<&str, ()> = HashMap::new();
+    for r in &raws {
+        if !r.weak {
+            for w in r.name.split_whitespace() {
+                seen_mid.insert(w, ());
+            }
+        }
+    }
+    let seen_mid: std::collections::HashSet<String> = seen_mid.keys().map(|s| s.to_string()).collect();
+
+    let mut ents: Vec<Ent> = Vec::new();
+    let mut by_key: HashMap<(EntityKind, String), usize> = HashMap::new();
+    // Short forms that point at an entity: surnames, acronyms, lexicon aliases.
+    let mut short: HashMap<String, usize> = HashMap::new();
+    // Given names of multi-word people ("Sir Keir" → "Keir Starmer"); `None` when two share one.
+    let mut firsts: HashMap<String, Option<usize>> = HashMap::new();
+    let mut assigned: Vec<Option<usize>> = vec![None; raws.len()];
+
+    let add = |ents: &mut Vec<Ent>,
+               by_key: &mut HashMap<(EntityKind, String), usize>,
+               r: &Raw,
+               kind: EntityKind|
+     -> usize {
+        let k = (kind, r.key.clone());
+        if let Some(&i) = by_key.get(&k) {
+            return i;
+        }
+        ents.push(Ent {
+            name: r.name.clone(),
+            kind,
+            role: None,
+            aliases: Vec::new(),
+            mentions: 0,
+            first: usize::MAX,
+        });
+        by_key.insert(k, ents.len() - 1);
+        ents.len() - 1
+    };
+
+    // Pass 1: full names, longest first so that "Bin Salman" finds "Mohammed Bin Salman".
+    let mut order: Vec<usize> = (0..raws.len())
+        .filter(|&i| {
+            matches!(raws[i].hint, Hint::Person | Hint::Org | Hint::Loc) && raws[i].t1 - raws[i].t0 >= 2
+        })
+        .collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(raws[i].name.split_whitespace().count()));
+    for i in order {
+        let r = &raws[i];
+        let e = match r.hint {
+            Hint::Person => {
+                if let Some(&e) = short.get(&r.name).filter(|&&e| ents[e].kind == EntityKind::Person) {
+                    e
+                } else {
+                    let e = add(&mut ents, &mut by_key, r, EntityKind::Person);
+                    let words: Vec<&str> = r.name.split_whitespace().collect();
+                    if let (Some(first), true) = (words.first(), words.len() >= 2) {
+                        let slot = firsts.entry(first.to_string()).or_insert(Some(e));
+                        if *slot != Some(e) {
+                            *slot = None;
+                        }
+                    }
+                    if let Some(last) = words.last() {
+                        short.entry(last.to_string()).or_insert(e);
+                        if let Some(h) = last.find('-') {
+                            short.entry(last[h + 1..].to_string()).or_insert(e);
+                        }
+                    }
+                    if words.len() >= 3 && NAME_PARTICLES.contains(&words[words.len() - 2]) {
+                        short.entry(words[words.len() - 2..].join(" ")).or_insert(e);
+                    }
+                    if words.len() >= 3 {
+                        short.entry(words[1..].join(" ")).or_insert(e);
+                    }
+                    e
+                }
+            }
+            Hint::Org => {
+                let e = add(&mut ents, &mut by_key, r, EntityKind::Organization);
+                if let Some(a) = initials(&r.name) {
+                    short.entry(a.clone()).or_insert(e);
+                    short.entry(a.chars().flat_map(|c| [c, '.']).collect()).or_insert(e);
+                }
+                e
+            }
+            _ => add(&mut ents, &mut by_key, r, EntityKind::Location),
+        };
+        assigned[i] = Some(e);
+    }
+    // Pass 2: single words.
+    for i in 0..raws.len() {
+        if assigned[i].is_some() {
+            continue;
+        }
+        let r = &raws[i];
+        if r.hint == Hint::RoleOnly {
+            continue;
+        }
+        if let Some(&e) = short.get(&r.name) {
+            if !(ents[e].kind == EntityKind::Person && r.hint == Hint::Loc && r.t1 - r.t0 > 1) {
+                assigned[i] = Some(e);
+                continue;
+            }
+        }
+        if matches!(r.hint, Hint::Person | Hint::Unknown) && r.t1 - r.t0 == 1 {
+            let honorific = r.t0.checked_sub(1).is_some_and(|p| LEXICON.is_honorific(&lower(ctx.w(p))));
+            if honorific || LEXICON.is_given_name(&r.name) {
+                if let Some(&Some(e)) = firsts.get(&r.name) {
+                    assigned[i] = Some(e);
+                    continue;
+                }
+            }
+        }
+        let kind = match r.hint {
+            Hint::Person => Some(EntityKind::Person),
+            Hint::Org => Some(EntityKind::Organization),
+            Hint::Loc => Some(EntityKind::Location),
+            _ if english && !r.weak => context_kind(&ctx, r),
+            _ => None,
+        };
+        let kind = kind.or_else(|| {
+            // A sentence-initial word that also appears capitalised mid-sentence.
+            (r.weak && english && seen_mid.contains(&r.name)).then(|| context_kind(&ctx, r)).flatten()
+        });
+        if let Some(kind) = kind {
+            let e = add(&mut ents, &mut by_key, r, kind);
+            assigned[i] = Some(e);
+        }
+    }
+    // Role-only mentions ("the Secretary of State") → the person with that role.
+    let mut mentions = Vec::new();
+    for (i, r) in raws.iter().enumerate() {
+        if let Some(e) = assigned[i] {
+            if ents[e].role.is_none() && ents[e].kind == EntityKind::Person && english {
+                // "Sudan's army chief, General X": the description before the title belongs to it.
+                let before = r.role.as_ref().and_then(|_| ctx.role_before(r.lead));
+                ents[e].role = match (&r.role, before) {
+                    (Some(t), Some(b)) => Some(format!("{b}, {t}")),
+                    (Some(t), None) => Some(t.clone()),
+                    (None, _) => ctx.apposition_role(r.t0, r.t1),
+                };
+            }
+        }
+    }
+    for (i, r) in raws.iter().enumerate() {
+        let e = match assigned[i] {
+            Some(e) => Some(e),
+            None if r.hint == Hint::RoleOnly => resolve_role(&ents, &mentions, &r.key),
+            None => None,
+        };
+        let Some(e) = e else { continue };
+        let ent = &mut ents[e];
+        ent.mentions += 1;
+        let off = toks.get(r.t0).map_or(0, |t| t.c0);
+        if off < ent.first {
+            ent.first = off;
+        }
+        if r.hint != Hint::RoleOnly {
+            if r.name.split_whitespace().count() > ent.name.split_whitespace().count()
+                && ent.kind != EntityKind::Location
+            {
+                let old = std::mem::replace(&mut ent.name, r.name.clone());
+                if !ent.aliases.contains(&old) {
+                    ent.aliases.push(old);
+                }
+            } else if r.name != ent.name && !ent.aliases.contains(&r.name) {
+                ent.aliases.push(r.name.clone());
+            }
+        }
+        mentions.push(Mention { t0: r.t0, t1: r.t1, ent: e, subject: ctx.is_subject(r.t1) });
+    }
+    mentions.sort_by_key(|m| m.t0);
+    mentions.dedup_by_key(|m| m.t0);
+    if english {
+        role_noun_mentions(&ctx, &mut ents, &mut mentions);
+    }
+    let mut mention_at = vec![None; toks.len()];
+    for (mi, m) in mentions.iter().enumerate() {
+        for slot in mention_at.iter_mut().take(m.t1).skip(m.t0) {
+            *slot = Some(mi as u32);
+        }
+    }
+    Analysis { ents, mentions, mention_at }
+}
+
+/// Lowercase role nouns outside quotations ("the health secretary later said", "the minister")
+/// that name a person already introduced with that role become mentions of that person, so that
+/// a following "he said" finds them. Keeps `mentions` sorted.
+fn role_noun_mentions(ctx: &Ctx, ents: &mut [Ent], mentions: &mut Vec<Mention>) {
+    let toks = ctx.toks;
+    let mut covered = vec![false; toks.len()];
+    for m in mentions.iter() {
+        for c in covered.iter_mut().take(m.t1).skip(m.t0) {
+            *c = true;
+        }
+    }
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !(matches!(ctx.w(i), "the" | "The") && !toks[i].in_quote && !covered[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut words = Vec::new();
+        while j < toks.len() && j < i + 6 && toks[j].is_lower() && !covered[j] {
+            let lw = ctx.w(j);
+            if !(ctx.lx.is_role_head(lw) || ctx.lx.is_role_modifier(lw)) || matches!(lw, "the" | "of" | "and")
+            {
+                break;
+            }
+            words.push(lw);
+            j += 1;
+        }
+        while words.last().is_some_and(|w| !ctx.lx.is_role_head(w)) {
+            words.pop();
+            j -= 1;
+        }
+        // Not a title before a name ("the health secretary Wes Streeting").
+        if words.is_empty() || ctx.is_cap_word(j) {
+            i += 1;
+            continue;
+        }
+        let before = mentions.partition_point(|m| m.t0 < i);
+        if let Some(e) = resolve_role(ents, &mentions[..before], &words.join(" ")) {
+            found.push(Mention { t0: i, t1: j, ent: e, subject: ctx.is_subject(j) });
+            if let Some(ent) = ents.get_mut(e) {
+                ent.mentions += 1;
+            }
+        }
+        i = j;
+    }
+    if !found.is_empty() {
+        mentions.extend(found);
+        mentions.sort_by_key(|m| m.t0);
+    }
+}
+
+/// The person whose role contains every word of `role` (lowercase), preferring the latest mentioned.
+pub(crate) fn resolve_role(ents: &[Ent], mentions: &[Mention], role: &str) -> Option<usize> {
+    let words: Vec<&str> =
+        role.split_whitespace().filter(|w| !matches!(*w, "the" | "of" | "a" | "an")).collect();
+    if words.is_empty() {
+        return None;
+    }
+    // How badly a person's role fits: None if it lacks a word; otherwise the number of words that
+    // make it a different office ("shadow health secretary" is not "the health secretary").
+    let misfit = |e: &Ent| -> Option<usize> {
+        if e.kind != EntityKind::Person {
+            return None;
+        }
+        let rl = e.role.as_ref()?.to_lowercase();
+        let rw: Vec<&str> = rl.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
+        if !words.iter().all(|w| rw.contains(w)) {
+            return None;
+        }
+        Some(rw.iter().filter(|w| OFFICE_CHANGING.contains(w) && !words.contains(w)).count())
+    };
+    let mut best: Option<(usize, usize)> = None;
+    let mut seen = Vec::new();
+    for e in mentions.iter().rev().map(|m| m.ent).chain(0..ents.len()) {
+        if seen.contains(&e) {
+            continue;
+        }
+        seen.push(e);
+        if let Some(m) = ents.get(e).and_then(misfit) {
+            if best.map_or(true, |(b, _)| m < b) {
+                best = Some((m, e));
+            }
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+/// Role words that name a different office from the bare title.
+const OFFICE_CHANGING: &[&str] =
+    &["shadow", "deputy", "vice", "assistant", "acting", "former", "ex", "junior", "under", "associate"];
+
+/// Type of an unknown capitalised word from the words around it.
+fn context_kind(ctx: &Ctx, r: &Raw) -> Option<EntityKind> {
+    let lx = ctx.lx;
+    let prev = r.t0.checked_sub(1).map(|p| ctx.w(p)).unwrap_or("");
+    let prev2 = r.t0.checked_sub(2).map(|p| ctx.w(p)).unwrap_or("");
+    let next = ctx.w(r.t1);
+    let next_lower = ctx.toks.get(r.t1).is_some_and(Token::is_lower);
+    if next_lower && lx.is_speech_verb(next) {
+        return Some(EntityKind::Person);
+    }
+    if lx.is_honorific(&lower(prev)) || (prev == "." && lx.is_honorific(&lower(prev2))) {
+        return Some(EntityKind::Person);
+    }
+    if matches!(next, "administration" | "government" | "campaign" | "presidency" | "family") && prev == "the"
+    {
+        return Some(EntityKind::Person);
+    }
+    if matches!(prev, "in" | "near" | "across" | "throughout" | "outside" | "inside") {
+        return Some(EntityKind::Location);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enrich::text::{annotate, tokenize};
+
+    fn ents(text: &str) -> Vec<Ent> {
+        let mut toks = tokenize(text);
+        annotate(text, &mut toks);
+        analyze(text, &toks, true).ents
+    }
+
+    fn find<'a>(es: &'a [Ent], name: &str) -> Option<&'a Ent> {
+        es.iter().find(|e| e.name == name)
+    }
+
+    #[test]
+    fn title_prefix_gives_role_and_org() {
+        let es = ents("Mossad Chief David Barnea is set to meet CIA Director William Burns in Qatar.");
+        let b = find(&es, "David Barnea").map(|e| (e.kind, e.role.clone()));
+        assert_eq!(b, Some((EntityKind::Person, Some("Mossad Chief".into()))));
+        assert_eq!(find(&es, "William Burns").and_then(|e| e.role.clone()).as_deref(), Some("CIA Director"));
+        assert_eq!(find(&es, "CIA").map(|e| e.kind), Some(EntityKind::Organization));
+        assert_eq!(find(&es, "Mossad").map(|e| e.kind), Some(EntityKind::Organization));
+        assert_eq!(find(&es, "Qatar").map(|e| e.kind), Some(EntityKind::Location));
+    }
+
+    #[test]
+    fn surname_and_role_noun_resolve_to_full_name() {
+        let es = ents(
+            "US Secretary of State Antony Blinken spoke. Later Blinken left. The Secretary of State was tired.",
+        );
+        let b = find(&es, "Antony Blinken");
+        assert_eq!(b.map(|e| e.mentions), Some(3));
+        assert_eq!(b.and_then(|e| e.role.clone()).as_deref(), Some("US Secretary of State"));
+        assert!(find(&es, "Blinken").is_none());
+    }
+
+    #[test]
+    fn apposition_roles() {
+        let es = ents("Nate Evans, spokesperson for the US mission to the United Nations, said on Thursday.");
+        assert_eq!(
+            find(&es, "Nate Evans").and_then(|e| e.role.clone()).as_deref(),
+            Some("spokesperson for the US mission to the United Nations")
+        );
+        let es = ents("The talks were led by Israel's strategic affairs minister, Ron Dermer, on Monday.");
+        assert_eq!(
+            find(&es, "Ron Dermer").and_then(|e| e.role.clone()).as_deref(),
+            Some("Israel's strategic affairs minister")
+        );
+        let es =
+            ents("Critics include former president Jimmy Carter and Mary Smith, the mayor of Springfield.");
+        assert_eq!(
+            find(&es, "Jimmy Carter").and_then(|e| e.role.clone()).as_deref(),
+            Some("former president")
+        );
+        assert_eq!(
+            find(&es, "Mary Smith").and_then(|e| e.role.clone()).as_deref(),
+            Some("mayor of Springfield")
+        );
+    }
+
+    #[test]
+    fn sentence_initial_common_words_are_not_entities() {
+        let es = ents(
+            "Children should not die. However, Negotiation talks in Gaza went on. The ministry said so.",
+        );
+        let names: Vec<&str> = es.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Gaza"]);
+    }
+
+    #[test]
+    fn organisations_by_keyword_and_acronym() {
+        let es =
+            ents("The Israel Defense Forces (IDF) said the IDF and the Health Ministry in Gaza disagreed.");
+        let idf = find(&es, "Israel Defense Forces");
+        assert_eq!(idf.map(|e| (e.kind, e.mentions)), Some((EntityKind::Organization, 3)));
+        assert_eq!(find(&es, "Health Ministry").map(|e| e.kind), Some(EntityKind::Organization));
+    }
+}

@@ -1,0 +1,448 @@
+//! Direct quotations and who said them.
+//!
+//! Owns: turning paired quotation marks (from [`super::text`]) into [`Quote`]s with character
+//! offsets, dropping scare quotes, and attributing each quotation to an entity with the common
+//! patterns: `"…," X said` / `said X`, `X said: "…"`, `X said the plan is "…"`, `according to X`,
+//! pronouns and role nouns ("he", "the minister", "the ministry"), a speaker named in the previous
+//! sentence, a quotation that continues the previous one, and one that runs into the next.
+
+use super::entities::{resolve_role, Analysis, Ent};
+use super::lexicon::LEXICON;
+use super::text::{Kind, QuoteSpan, Token};
+use crate::model::{EntityKind, Quote};
+
+/// Quotes of at most this many words are scare quotes unless clearly attributed.
+const SCARE_WORDS: usize = 3;
+/// How far after a quotation its attribution may be (tokens).
+const AFTER_WINDOW: usize = 40;
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    an: &'a Analysis,
+    /// (token position, entity) of clause subjects and speakers, in text order.
+    salience: Vec<(usize, usize)>,
+}
+
+/// What a candidate speaker word refers to.
+enum Cand {
+    Ent(usize),
+    /// A non-person, non-organisation name or "it"/"they": not a speaker.
+    Skip,
+}
+
+impl Ctx<'_> {
+    fn w(&self, i: usize) -> &str {
+        self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    fn is_verb(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.is_lower() && !t.in_quote) && LEXICON.is_speech_verb(self.w(i))
+    }
+
+    /// "according to" (any case) at token `i`.
+    fn is_according(&self, i: usize) -> bool {
+        self.w(i).eq_ignore_ascii_case("according") && self.w(i + 1) == "to"
+    }
+
+    /// The person a pronoun at token `p` refers to.
+    fn pronoun(&self, p: usize) -> Option<usize> {
+        self.salience
+            .iter()
+            .rev()
+            .find(|&&(pos, e)| pos < p && self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person))
+            .map(|&(_, e)| e)
+    }
+
+    /// The organisation most recently the subject of a clause before `p`, else the latest named.
+    fn latest_org(&self, p: usize) -> Option<usize> {
+        let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
+        self.salience.iter().rev().filter(|&&(pos, e)| pos < p && is_org(e)).map(|&(_, e)| e).next().or_else(
+            || self.an.mentions.iter().rev().filter(|m| m.t0 < p).map(|m| m.ent).find(|&e| is_org(e)),
+        )
+    }
+
+    /// Whether the quotation's own clause gives a speaker that is not an entity ("they called",
+    /// "“…,” officials said"): then no fallback speaker is guessed.
+    fn nonentity_speaker(&self, q: &QuoteSpan) -> bool {
+        let toks = self.toks;
+        let Some(open) = toks.get(q.open) else { return false };
+        let mut lo = q.open;
+        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
+            lo -= 1;
+        }
+        let before = (lo..q.open).rev().find(|&v| self.is_verb(v));
+        if let Some(v) = before {
+            if matches!(self.subject_before(lo, v), Some(Cand::Skip))
+                && self.first_after(v + 1, q.open).is_none()
+            {
+                return true;
+            }
+        }
+        let start = q.close + 1;
+        let Some(first) = toks.get(start) else { return false };
+        let end = (start..(start + 8).min(toks.len()))
+            .find(|&k| toks[k].sent != first.sent || matches!(toks[k].kind, Kind::Break | Kind::QuoteMark))
+            .unwrap_or((start + 8).min(toks.len()));
+        (start..end).find(|&v| self.is_verb(v)).is_some_and(|v| {
+            let subj = (start..v).any(|k| {
+                matches!(
+                    self.w(k).to_lowercase().as_str(),
+                    "they" | "it" | "officials" | "critics" | "residents"
+                )
+            });
+            subj && self.first_after(v + 1, end).is_none()
+        })
+    }
+
+    fn latest_org_with(&self, p: usize, word: &str) -> Option<usize> {
+        let fits = |e: &Ent| {
+            e.kind == EntityKind::Organization && e.name.to_lowercase().split_whitespace().any(|w| w == word)
+        };
+        self.an
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.t0 < p)
+            .map(|m| m.ent)
+            .find(|&e| self.an.ents.get(e).is_some_and(fits))
+            .or_else(|| self.an.ents.iter().position(fits))
+    }
+
+    /// A speaker candidate at token `i`, and the index after it.
+    fn candidate(&self, i: usize) -> Option<(Cand, usize)> {
+        let t = self.toks.get(i)?;
+        if t.in_quote {
+            return None;
+        }
+        if let Some(mi) = self.an.mention_at.get(i).copied().flatten() {
+            let m = self.an.mentions.get(mi as usize)?;
+            let e = self.an.ents.get(m.ent)?;
+            let c = if e.kind == EntityKind::Location { Cand::Skip } else { Cand::Ent(m.ent) };
+            return Some((c, m.t1.max(i + 1)));
+        }
+        let w = self.w(i);
+        let lw = w.to_lowercase();
+        match lw.as_str() {
+            "he" | "she" => return Some((self.pronoun(i).map_or(Cand::Skip, Cand::Ent), i + 1)),
+            "it" | "they" | "we" | "i" | "you" => return Some((Cand::Skip, i + 1)),
+            _ => {}
+        }
+        // "the minister", "the secretary of state", "the ministry", "a spokesperson".
+        if matches!(lw.as_str(), "the" | "a" | "an") {
+            let mut j = i + 1;
+            let mut words = Vec::new();
+            while j < self.toks.len() && j < i + 6 {
+                let wj = self.w(j).to_lowercase();
+                if !self.toks[j].is_word() {
+                    break;
+                }
+                if LEXICON.is_role_head(&wj) || LEXICON.is_role_modifier(&wj) {
+                    words.push(wj);
+                    j += 1;
+                } else if LEXICON.is_org_word(self.w(j))
+                    || LEXICON.is_org_word(&capitalise(&wj))
+                    || LEXICON.is_org_descriptor(&wj)
+                {
+                    // "the ministry" → the ministry named before; "the group" → the organisation
+                    // last spoken of.
+                    let org = self.latest_org_with(i, &wj).or_else(|| self.latest_org(i));
+                    return Some((org.map_or(Cand::Skip, Cand::Ent), j + 1));
+                } else {
+                    break;
+                }
+            }
+            while words.last().is_some_and(|w| !LEXICON.is_role_head(w)) {
+                words.pop();
+                j -= 1;
+            }
+            if !words.is_empty() {
+                if lw != "the" {
+                    return Some((Cand::Skip, j));
+                }
+                let r = resolve_role(&self.an.ents, &self.an.mentions, &words.join(" "));
+                return Some((r.map_or(Cand::Skip, Cand::Ent), j));
+            }
+        }
+        None
+    }
+
+    /// The subject of the speech verb at `v`: the nearest candidate before it, from `lo`, skipping
+    /// an apposition that ends right before the verb ("X, spokesperson for Y, said").
+    fn subject_before(&self, lo: usize, v: usize) -> Option<Cand> {
+        let mut hi = v;
+        if v > lo && toks_is(self.toks, v - 1, ',') {
+            if let Some(k) = (lo..v - 1).rev().find(|&k| toks_is(self.toks, k, ',')) {
+                if self.last_candidate(lo, k).is_some() {
+                    hi = k;
+                }
+            }
+        }
+        self.last_candidate(lo, hi)
+    }
+
+    fn last_candidate(&self, lo: usize, hi: usize) -> Option<Cand> {
+        let mut best = None;
+        let mut i = lo;
+        while i < hi {
+            if let Some((c, next)) = self.candidate(i) {
+                if next <= hi {
+                    best = Some(c);
+                }
+                i = next;
+            } else {
+                i += 1;
+            }
+        }
+        best
+    }
+
+    /// The first candidate in `lo..hi`, preferring a person.
+    fn first_after(&self, lo: usize, hi: usize) -> Option<usize> {
+        let mut i = lo;
+        let mut fallback = None;
+        while i < hi.min(self.toks.len()) {
+            if self.toks[i].kind == Kind::Break || self.toks[i].kind == Kind::QuoteMark {
+                break;
+            }
+            if let Some((c, next)) = self.candidate(i) {
+                if let Cand::Ent(e) = c {
+                    if self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person) {
+                        return Some(e);
+                    }
+                    fallback = fallback.or(Some(e));
+                }
+                i = next;
+            } else {
+                i += 1;
+            }
+        }
+        fallback
+    }
+
+    /// `"…," X said` / `"…," said X` / `"…," according to X`.
+    fn after(&self, q: &QuoteSpan) -> Option<usize> {
+        if !q.closed {
+            return None;
+        }
+        let toks = self.toks;
+        let start = q.close + 1;
+        let first = toks.get(start)?;
+        let crossed = first.sent != toks[q.close].sent;
+        let limit = if crossed { 6 } else { AFTER_WINDOW };
+        let sent = first.sent;
+        let mut end = start;
+        while end < toks.len() && end < start + limit {
+            let t = &toks[end];
+            if t.sent != sent || t.kind == Kind::Break || t.kind == Kind::QuoteMark {
+                break;
+            }
+            end += 1;
+        }
+        let mut v = start;
+        while v < end {
+            if self.is_verb(v) || self.is_according(v) {
+                break;
+            }
+            v += 1;
+        }
+        if v >= end {
+            return None;
+        }
+        if !self.is_according(v) {
+            // The subject right before the verb: "WHO Director-General Tedros told", "Evans,
+            // spokesperson for the US mission, said".
+            if let Some(c) = self.subject_before(start, v) {
+                return match c {
+                    Cand::Ent(e) => Some(e),
+                    Cand::Skip => None,
+                };
+            }
+        }
+        if crossed && v > start + 3 {
+            return None;
+        }
+        self.first_after(v + 1, (v + 12).min(end))
+    }
+
+    /// `X said: "…"` / `X said the plan is "…"` / `According to X, "…"` in the quote's sentence.
+    fn before(&self, q: &QuoteSpan) -> Option<usize> {
+        let toks = self.toks;
+        let open = toks.get(q.open)?;
+        let mut lo = q.open;
+        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
+            lo -= 1;
+        }
+        self.speaker_in(lo, q.open)
+    }
+
+    /// The speaker of the last speech verb in `lo..hi` that has a resolvable subject.
+    fn speaker_in(&self, lo: usize, hi: usize) -> Option<usize> {
+        let mut v = hi;
+        while v > lo {
+            v -= 1;
+            if self.is_according(v) {
+                if let Some(e) = self.first_after(v + 2, hi) {
+                    return Some(e);
+                }
+                continue;
+            }
+            if !self.is_verb(v) {
+                continue;
+            }
+            if let Some(Cand::Ent(e)) = self.subject_before(lo, v) {
+                return Some(e);
+            }
+            if let Some(e) = self.first_after(v + 1, (v + 8).min(hi)) {
+                return Some(e);
+            }
+        }
+        // "Blinken: “…”"
+        if hi > lo + 1 && toks_is(self.toks, hi - 1, ':') {
+            if let Some((Cand::Ent(e), _)) = self.candidate(hi - 2) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    /// Tokens of sentence `s` ending before token `before`, skipping nothing.
+    fn sentence_range(&self, before: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let mut hi = before;
+        // Skip back over the previous sentence's tail (breaks).
+        while hi > 0 && toks[hi - 1].kind == Kind::Break {
+            hi -= 1;
+        }
+        if hi == 0 {
+            return None;
+        }
+        let s = toks[hi - 1].sent;
+        let mut lo = hi - 1;
+        while lo > 0 && toks[lo - 1].sent == s && toks[lo - 1].kind != Kind::Break {
+            lo -= 1;
+        }
+        Some((lo, hi))
+    }
+}
+
+fn toks_is(toks: &[Token], i: usize, c: char) -> bool {
+    toks.get(i).is_some_and(|t| t.is_punct(c))
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// Character range of a quotation's text, trimmed.
+fn content(text: &str, toks: &[Token], q: &QuoteSpan) -> Option<(usize, usize, usize, usize)> {
+    let o = toks.get(q.open)?;
+    let (b1, c1) = toks.get(q.close).map_or((text.len(), usize::MAX), |t| (t.b0, t.c0));
+    let s = text.get(o.b1..b1)?;
+    let lead = s.len() - s.trim_start().len();
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let c0 = o.c1 + s[..lead].chars().count();
+    let c_end = c0 + trimmed.chars().count();
+    let _ = c1;
+    Some((o.b1 + lead, o.b1 + lead + trimmed.len(), c0, c_end))
+}
+
+/// Quotations of the text with their speakers (`english` = attribution rules apply).
+pub(crate) fn find_quotes(
+    text: &str,
+    toks: &[Token],
+    spans: &[QuoteSpan],
+    an: &Analysis,
+    english: bool,
+) -> Vec<Quote> {
+    let mut salience: Vec<(usize, usize)> =
+        an.mentions.iter().filter(|m| m.subject).map(|m| (m.t0, m.ent)).collect();
+    let mut cx = Ctx { text, toks, an, salience: Vec::new() };
+    cx.salience = std::mem::take(&mut salience);
+
+    struct Found {
+        span: QuoteSpan,
+        b: (usize, usize),
+        c: (usize, usize),
+        speaker: Option<usize>,
+    }
+    let mut found: Vec<Found> = Vec::new();
+    for q in spans {
+        let Some((b0, b1, c0, c1)) = content(text, toks, q) else { continue };
+        let body = &text[b0..b1];
+        let words = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        let mut speaker = None;
+        if english {
+            speaker = cx.after(q);
+            if words <= SCARE_WORDS {
+                let punct_end = body.ends_with([',', '.', '!', '?']);
+                if !(punct_end && speaker.is_some()) {
+                    continue;
+                }
+            }
+            if speaker.is_none() {
+                speaker = cx.before(q);
+            }
+            if speaker.is_none() {
+                // A quotation that continues the unclosed one of the previous paragraph.
+                let para_start = q.open == 0 || toks.get(q.open - 1).is_some_and(|t| t.kind == Kind::Break);
+                if let Some(prev) = found.last() {
+                    let prev_para_end = toks.get(prev.span.close).is_some_and(|t| t.kind == Kind::Break);
+                    if para_start && !prev.span.closed && prev_para_end && prev.span.close + 1 == q.open {
+                        speaker = prev.speaker;
+                    }
+                }
+            }
+            if speaker.is_none() {
+                // Speaker named in the previous sentence ("Blinken said … . “…”"), or the
+                // speaker of a quotation that ended it.
+                let sentence_start = toks.get(q.open).map(|o| o.sent).is_some_and(|s| {
+                    q.open == 0 || toks.get(q.open - 1).map_or(true, |p| p.sent != s || p.kind == Kind::Break)
+                });
+                if sentence_start {
+                    if let Some((lo, hi)) = cx.sentence_range(q.open) {
+                        let prev_quote = found.last().filter(|f| f.span.close >= lo && f.span.close < hi);
+                        speaker = prev_quote.and_then(|f| f.speaker).or_else(|| cx.speaker_in(lo, hi));
+                    }
+                }
+            }
+        } else if words <= SCARE_WORDS {
+            continue;
+        }
+        if let Some(e) = speaker {
+            cx.salience.push((q.close.min(toks.len()), e));
+            cx.salience.sort_by_key(|&(p, _)| p);
+        }
+        found.push(Found { span: *q, b: (b0, b1), c: (c0, c1), speaker });
+    }
+    if english {
+        // A quotation run straight into the next one shares its speaker.
+        for i in (0..found.len().saturating_sub(1)).rev() {
+            if found[i].speaker.is_none()
+                && found[i].span.closed
+                && found[i + 1].span.open <= found[i].span.close + 1
+            {
+                found[i].speaker = found[i + 1].speaker;
+            }
+        }
+        // Last resort: the most recent speaker or clause subject.
+        for f in found.iter_mut() {
+            if f.speaker.is_none() && !cx.nonentity_speaker(&f.span) {
+                f.speaker = cx.pronoun(f.span.open);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|f| Quote {
+            text: text[f.b.0..f.b.1].to_string(),
+            speaker: f.speaker.and_then(|e| an.ents.get(e)).map(|e| e.name.clone()),
+            start: f.c.0,
+            end: f.c.1,
+        })
+        .collect()
+}

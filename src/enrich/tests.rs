@@ -1,0 +1,330 @@
+//! Behaviour tests of the whole stage: one per attribution pattern, roles, languages, no panics.
+
+use super::enrich;
+use crate::model::{Enrichment, EntityKind};
+
+fn speakers(e: &Enrichment) -> Vec<(String, Option<String>)> {
+    e.quotes.iter().map(|q| (q.text.clone(), q.speaker.clone())).collect()
+}
+
+fn speaker_of(text: &str, quote_start: &str) -> Option<String> {
+    let e = enrich(text, None);
+    e.quotes
+        .iter()
+        .find(|q| q.text.starts_with(quote_start))
+        .unwrap_or_else(|| panic!("no quote starting {quote_start:?} in {:?}", speakers(&e)))
+        .speaker
+        .clone()
+}
+
+const INTRO: &str = "Foreign Minister Maria Lopez met Prime Minister John Carter in Madrid on Monday.\n";
+
+#[test]
+fn quote_then_name_said() {
+    let t = format!("{INTRO}“We will keep talking to every side,” Lopez said.");
+    assert_eq!(speaker_of(&t, "We will").as_deref(), Some("Maria Lopez"));
+}
+
+#[test]
+fn quote_then_said_name() {
+    let t = format!("{INTRO}\"The door remains open for now,\" said Carter, adding that talks would go on.");
+    assert_eq!(speaker_of(&t, "The door").as_deref(), Some("John Carter"));
+}
+
+#[test]
+fn name_said_colon_quote() {
+    let t = format!("{INTRO}Carter said: “Nobody wants a long war in this region.”");
+    assert_eq!(speaker_of(&t, "Nobody").as_deref(), Some("John Carter"));
+}
+
+#[test]
+fn partial_quote_inside_sentence() {
+    let t = format!("{INTRO}Lopez warned that the plan “could fall apart within days” if nothing changed.");
+    assert_eq!(speaker_of(&t, "could fall").as_deref(), Some("Maria Lopez"));
+    let t = format!("{INTRO}The plan is “going to fail without money from the banks,” she said.");
+    assert_eq!(speaker_of(&t, "going to").as_deref(), Some("Maria Lopez"));
+}
+
+#[test]
+fn according_to() {
+    let t = format!("{INTRO}The deal is “very close to being signed this week,” according to Carter.");
+    assert_eq!(speaker_of(&t, "very close").as_deref(), Some("John Carter"));
+}
+
+#[test]
+fn speaker_named_in_previous_sentence() {
+    let t = format!(
+        "{INTRO}Lopez said that while she was in Rome, she met with Pope Leo Francis to discuss peace. “We are making good progress on every front.”"
+    );
+    assert_eq!(speaker_of(&t, "We are").as_deref(), Some("Maria Lopez"));
+}
+
+#[test]
+fn pronoun_after_quote_goes_to_recent_subject() {
+    let t = format!(
+        "{INTRO}Carter then met Pedro Alves, a banker. “This could have happened long ago,” he said."
+    );
+    assert_eq!(speaker_of(&t, "This could").as_deref(), Some("John Carter"));
+}
+
+#[test]
+fn role_noun_and_organisation_speakers() {
+    let t = format!("{INTRO}“Talks will continue next week in Geneva,” the foreign minister said.");
+    assert_eq!(speaker_of(&t, "Talks will").as_deref(), Some("Maria Lopez"));
+    let t = "The Health Ministry in Gaza published new figures.\n“At least 40 people were killed overnight,” the ministry said.";
+    assert_eq!(speaker_of(t, "At least").as_deref(), Some("Health Ministry"));
+}
+
+#[test]
+fn quote_run_into_next_shares_its_speaker() {
+    let t = format!(
+        "{INTRO}“Children should not be dying of hunger in this city.“We must stop it,” Lopez stated."
+    );
+    let e = enrich(&t, None);
+    assert_eq!(e.quotes.len(), 2, "{:?}", speakers(&e));
+    assert!(e.quotes.iter().all(|q| q.speaker.as_deref() == Some("Maria Lopez")));
+}
+
+#[test]
+fn continuation_paragraph_keeps_speaker() {
+    let t = format!(
+        "{INTRO}“We are going to finish this job, and nobody will stop us,” Carter said. “It will take time.\n“But we will get there in the end, I promise you.”"
+    );
+    assert_eq!(speaker_of(&t, "But we").as_deref(), Some("John Carter"));
+}
+
+#[test]
+fn scare_quotes_are_not_quotes() {
+    let e = enrich("The so-called “peace plan” was called a “historic step” by Carter.", None);
+    assert!(e.quotes.is_empty(), "{:?}", speakers(&e));
+}
+
+#[test]
+fn offsets_are_character_offsets() {
+    let t = "Zoë Müller said: “Ça va très bien, merci beaucoup.”";
+    let e = enrich(t, None);
+    let q = &e.quotes[0];
+    let chars: Vec<char> = t.chars().collect();
+    let s: String = chars[q.start..q.end].iter().collect();
+    assert_eq!(s, q.text);
+}
+
+#[test]
+fn roles_from_titles_and_appositions() {
+    let t = "Egyptian Foreign Minister Sameh Shoukry met Nate Evans, spokesperson for the US mission to the United Nations, and Israel's defense minister, Yoav Gallant.";
+    let e = enrich(t, None);
+    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    assert_eq!(role("Sameh Shoukry").as_deref(), Some("Egyptian Foreign Minister"));
+    assert_eq!(role("Nate Evans").as_deref(), Some("spokesperson for the US mission to the United Nations"));
+    assert_eq!(role("Yoav Gallant").as_deref(), Some("Israel's defense minister"));
+}
+
+#[test]
+fn other_languages_get_neutral_entities_only() {
+    let t = "Le ministre des Affaires étrangères s'est rendu à Paris et à Berlin mardi pour rencontrer ses homologues. « Nous devons agir maintenant », a-t-il déclaré devant la presse.";
+    let e = enrich(t, None);
+    assert_eq!(e.language.as_deref(), Some("fr"));
+    assert!(!e.rules_applied);
+    assert!(e.entities.iter().any(|x| x.name == "Paris" && x.kind == EntityKind::Location));
+    assert!(e.entities.iter().all(|x| x.role.is_none()));
+}
+
+#[test]
+fn empty_and_odd_inputs() {
+    for t in ["", " ", "\"", "“", "”“", "a.B", "’s", "U.S.", "\n\n\n", "Mr.", "“a\n”b"] {
+        let _ = enrich(t, Some(t));
+    }
+}
+
+// --- One test per attribution pattern and per role cue, on varied texts of our own. ---
+
+#[test]
+fn reuters_said_after_with_appositive_and_acronym_org() {
+    let t = "LONDON (Reuters) - The World Health Organization (WHO) said on Friday that cholera cases had doubled.\n\
+             \"We are seeing outbreaks in places that had not had cholera for decades,\" said Philippa Easterbrook, \
+             a WHO official, adding that vaccine stocks were empty.\n\
+             WHO said it would ask donors for $100 million.";
+    let e = enrich(t, None);
+    let who = e.entities.iter().find(|x| x.name == "World Health Organization");
+    assert_eq!(who.map(|x| (x.kind, x.mentions >= 3)), Some((EntityKind::Organization, true)));
+    assert_eq!(speaker_of(t, "We are seeing").as_deref(), Some("Philippa Easterbrook"));
+    assert!(e.entities.iter().any(|x| x.name == "London" && x.kind == EntityKind::Location));
+}
+
+#[test]
+fn appositive_chief_executive_of_company() {
+    let t = "Jane Doe, chief executive of Acme Corp, said sales would fall. “It will be a hard year for everyone in retail,” she said.";
+    let e = enrich(t, None);
+    let jane = e.entities.iter().find(|x| x.name == "Jane Doe");
+    assert_eq!(jane.and_then(|x| x.role.as_deref()), Some("chief executive of Acme Corp"));
+    assert!(e.entities.iter().any(|x| x.name == "Acme Corp" && x.kind == EntityKind::Organization));
+    assert_eq!(speaker_of(t, "It will be").as_deref(), Some("Jane Doe"));
+}
+
+#[test]
+fn bbc_colon_intro_after_title_before_name() {
+    let t = "Prime Minister Keir Starmer visited Leeds on Tuesday.\n\nSir Keir said: \"We will fix the health service, however long it takes.\"";
+    let e = enrich(t, None);
+    let k = e.entities.iter().find(|x| x.name == "Keir Starmer");
+    assert_eq!(k.and_then(|x| x.role.as_deref()), Some("Prime Minister"));
+    assert_eq!(k.map(|x| x.mentions), Some(2));
+    assert_eq!(speaker_of(t, "We will fix").as_deref(), Some("Keir Starmer"));
+}
+
+#[test]
+fn lowercase_title_and_the_minister() {
+    let t = "Kenya's health minister, Susan Nakhumicha, visited Kisumu. The minister said: “Our nurses are trained and our cold chain is ready.”";
+    let e = enrich(t, None);
+    let s = e.entities.iter().find(|x| x.name == "Susan Nakhumicha");
+    assert_eq!(s.and_then(|x| x.role.as_deref()), Some("Kenya's health minister"));
+    assert_eq!(speaker_of(t, "Our nurses").as_deref(), Some("Susan Nakhumicha"));
+}
+
+#[test]
+fn role_noun_subject_then_pronoun() {
+    let t = "Health Secretary Wes Streeting met Shadow health secretary Victoria Atkins. \
+             The health secretary later said he would meet unions. “My door is open to everyone who wants a deal,” he said.";
+    assert_eq!(speaker_of(t, "My door").as_deref(), Some("Wes Streeting"));
+}
+
+#[test]
+fn subject_before_verb_after_quote_not_first_name() {
+    let t = "“This is a historic day for children in Africa,” WHO Director-General Tedros Adhanom Ghebreyesus told reporters in Geneva.";
+    let e = enrich(t, None);
+    assert_eq!(e.quotes.first().and_then(|q| q.speaker.as_deref()), Some("Tedros Adhanom Ghebreyesus"));
+    let t0 = e.entities.iter().find(|x| x.name == "Tedros Adhanom Ghebreyesus");
+    assert_eq!(t0.and_then(|x| x.role.as_deref()), Some("WHO Director-General"));
+}
+
+#[test]
+fn organisation_speakers_by_descriptor() {
+    let t = "The RSF denied blocking aid. In a statement, the group accused the army of \"using starvation as a weapon of war\".";
+    assert_eq!(speaker_of(t, "using starvation").as_deref(), Some("RSF"));
+    let e = enrich(
+        "Indian drugmaker Bharat Biotech will make the shot. Gavi, the vaccine alliance, will pay.",
+        None,
+    );
+    for n in ["Bharat Biotech", "Gavi"] {
+        assert!(
+            e.entities.iter().any(|x| x.name == n && x.kind == EntityKind::Organization),
+            "{n}: {:?}",
+            e.entities
+        );
+    }
+}
+
+#[test]
+fn unattributed_quote_with_non_entity_speaker_gets_none() {
+    let t = "Stacy Rasgon, an analyst, spoke first. Managers complained about what they called “a lack of discipline” among staff.";
+    assert_eq!(speaker_of(t, "a lack of"), None);
+}
+
+#[test]
+fn datelines_state_abbreviations_initials_and_particles() {
+    let t =
+        "SAN JOSE, Calif. — C.C. Wei, TSMC’s chairman, met General Abdel Fattah al-Burhan near El Fasher.";
+    let e = enrich(t, None);
+    let kind = |n: &str| e.entities.iter().find(|x| x.name == n).map(|x| x.kind);
+    assert_eq!(kind("San Jose"), Some(EntityKind::Location));
+    assert_eq!(kind("California"), Some(EntityKind::Location));
+    assert_eq!(kind("C.C. Wei"), Some(EntityKind::Person));
+    assert_eq!(kind("Abdel Fattah al-Burhan"), Some(EntityKind::Person));
+    assert_eq!(kind("El Fasher"), Some(EntityKind::Location));
+    assert_eq!(
+        e.entities.iter().find(|x| x.name == "C.C. Wei").and_then(|x| x.role.as_deref()),
+        Some("TSMC’s chairman")
+    );
+}
+
+/// The annotated articles in `src/enrich/testdata` (gold in the shape `evaluate.py` reads): every
+/// gold quote found with its speaker, and most gold entities found with few spurious ones.
+#[test]
+fn own_annotated_articles() {
+    use std::collections::HashMap;
+    #[derive(serde::Deserialize)]
+    struct GEnt {
+        name: String,
+        #[serde(default)]
+        aliases: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct GQuote {
+        text: String,
+        speaker: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Gold {
+        entities: Vec<GEnt>,
+        quotes: Vec<GQuote>,
+    }
+    let norm = |s: &str| s.trim_start_matches("the ").to_lowercase().replace('’', "'");
+    let gold: HashMap<String, Gold> =
+        serde_json::from_str(include_str!("testdata/gold.json")).expect("gold.json parses");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/enrich/testdata");
+    for (id, g) in &gold {
+        let text = std::fs::read_to_string(dir.join(format!("{id}.txt"))).expect("article");
+        let e = enrich(&text, None);
+        let names = |x: &GEnt| -> Vec<String> {
+            std::iter::once(&x.name).chain(&x.aliases).map(|n| norm(n)).collect()
+        };
+        let found = g
+            .entities
+            .iter()
+            .filter(|x| e.entities.iter().any(|p| names(x).contains(&norm(&p.name))))
+            .count();
+        let spurious = e
+            .entities
+            .iter()
+            .filter(|p| !g.entities.iter().any(|x| names(x).contains(&norm(&p.name))))
+            .count();
+        assert!(found * 10 >= g.entities.len() * 9, "{id}: found {found}/{}", g.entities.len());
+        assert!(spurious * 10 <= e.entities.len(), "{id}: {spurious} spurious of {}", e.entities.len());
+        for q in &g.quotes {
+            let got = e.quotes.iter().find(|p| p.text == q.text);
+            let got = got.unwrap_or_else(|| panic!("{id}: quote {:?} not found", q.text));
+            let want = q
+                .speaker
+                .as_deref()
+                .map(|s| g.entities.iter().find(|x| x.name == s).map_or_else(|| vec![norm(s)], &names));
+            match (want, &got.speaker) {
+                (None, None) => {}
+                (Some(w), Some(s)) if w.contains(&norm(s)) => {}
+                (w, s) => panic!("{id}: quote {:?}: speaker {s:?}, want {w:?}", q.text),
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics_and_offsets_in_range(s in "\\PC{0,300}") {
+        let e = enrich(&s, None);
+        let chars: Vec<char> = s.chars().collect();
+        for q in &e.quotes {
+            // Offsets count chars, so they are on char boundaries by construction; the text
+            // between them is the quote's text.
+            proptest::prop_assert!(q.start <= q.end && q.end <= chars.len());
+            let between: String = chars[q.start..q.end].iter().collect();
+            proptest::prop_assert_eq!(&between, &q.text);
+        }
+        for x in &e.entities {
+            proptest::prop_assert!(x.first_offset < chars.len().max(1));
+        }
+    }
+
+    #[test]
+    fn never_panics_on_quote_heavy_text(s in "[A-Za-z .,:\"“”'’\n]{0,200}") {
+        let e = enrich(&s, None);
+        let chars: Vec<char> = s.chars().collect();
+        for q in &e.quotes {
+            proptest::prop_assert!(q.start <= q.end && q.end <= chars.len());
+            let between: String = chars[q.start..q.end].iter().collect();
+            proptest::prop_assert_eq!(&between, &q.text);
+        }
+    }
+
+    #[test]
+    fn never_panics_on_name_like_text(s in "([A-Z][a-z]{0,6}|[A-Z]\\.|al-[A-Z][a-z]{1,4}|’s|, |\\. |\n|“|”|said|the|of|-based| ){0,60}") {
+        let _ = enrich(&s, Some(&s));
+    }
+}
