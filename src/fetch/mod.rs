@@ -8,6 +8,7 @@
 
 pub mod guard;
 pub mod limiter;
+pub mod robots;
 pub mod settings;
 
 use crate::config::FetchConfig;
