@@ -23,6 +23,7 @@ use crate::dedup::{
     self, canonicalize_url, CanonOptions, Fingerprints, StoryEvidence, StoryIndex, STORY_THRESHOLD,
 };
 use crate::feed::{self, FeedSource};
+use crate::fetch::robots::{RobotsCache, Verdict};
 use crate::fetch::{FetchError, FetchRequest, Fetcher, ACCEPT_FEED, ACCEPT_PAGE};
 use crate::model::Entry;
 use crate::schedule::{self, PollFacts};
@@ -93,6 +94,9 @@ pub struct Summary {
     pub new_articles: u64,
     pub pages_fetched: u64,
     pub pages_failed: u64,
+    /// Pages not fetched because the site's robots.txt disallows them (the feed's content is
+    /// stored instead).
+    pub pages_disallowed: u64,
     /// Articles made visible (with a seq).
     pub articles_committed: u64,
 }
@@ -107,6 +111,7 @@ struct Stats {
     new_articles: AtomicU64,
     pages_fetched: AtomicU64,
     pages_failed: AtomicU64,
+    pages_disallowed: AtomicU64,
     articles_committed: AtomicU64,
 }
 
@@ -121,6 +126,7 @@ impl Stats {
             new_articles: self.new_articles.load(Relaxed),
             pages_fetched: self.pages_fetched.load(Relaxed),
             pages_failed: self.pages_failed.load(Relaxed),
+            pages_disallowed: self.pages_disallowed.load(Relaxed),
             articles_committed: self.articles_committed.load(Relaxed),
         }
     }
@@ -130,6 +136,8 @@ impl Stats {
 struct Ctx {
     cfg: Arc<Config>,
     fetcher: Fetcher,
+    /// robots.txt per host for page fetches; `None` when `fetch.respect_robots` is off.
+    robots: Option<RobotsCache>,
     writer: WriterHandle,
     /// A read connection for the known-entry pre-check (short critical sections only).
     reader: Mutex<Store>,
@@ -206,6 +214,7 @@ pub async fn run(cfg: Arc<Config>, mode: Mode, shutdown: CancellationToken) -> R
     let ctx = Arc::new(Ctx {
         stories: Mutex::new(stories),
         fetcher,
+        robots: cfg.fetch.respect_robots.then(RobotsCache::default),
         writer,
         reader: Mutex::new(reader),
         canon: CanonOptions::default(),
@@ -695,13 +704,26 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PendingArticle) {
                     accept: ACCEPT_PAGE,
                     settings: None,
                 };
-                match ctx.fetcher.fetch(&req).await {
-                    Ok(f) => {
+                let verdict = match &ctx.robots {
+                    Some(robots) => robots.check(&ctx.fetcher, &url).await,
+                    None => Verdict::Allow,
+                };
+                let fetched = match verdict {
+                    Verdict::Allow => Some(ctx.fetcher.fetch(&req).await),
+                    Verdict::Disallow(why) => {
+                        ctx.stats.pages_disallowed.fetch_add(1, Relaxed);
+                        tracing::debug!(reason = %why, "page not fetched (robots.txt); using the feed's content");
+                        None
+                    }
+                };
+                match fetched {
+                    None => None,
+                    Some(Ok(f)) => {
                         ctx.stats.pages_fetched.fetch_add(1, Relaxed);
                         let (url, content_type) = (f.final_url, f.content_type);
                         f.body.map(|body| FetchedPage { body, url, content_type })
                     }
-                    Err(e) => {
+                    Some(Err(e)) => {
                         ctx.stats.pages_failed.fetch_add(1, Relaxed);
                         warn!(error = %e, "page fetch failed; using the feed's content");
                         None

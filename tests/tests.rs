@@ -10,6 +10,9 @@ mod pipeline;
 // Fetching: politeness, Retry-After, redirects, limits, the address guard.
 mod fetching;
 
+// robots.txt for article pages (feeds exempt), its cache and Crawl-delay.
+mod robots;
+
 // The docs: SQL examples in docs/schema.md run against a real database.
 mod docs;
 
