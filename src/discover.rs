@@ -143,12 +143,10 @@ fn feed_link(page: &dom::Dom, id: u32, base: &Url) -> Option<FeedLink> {
 /// Why no feed could be chosen for a URL.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    #[error("cannot fetch {url}: {source}; check the URL, or subscribe without checking with --no-fetch")]
-    Fetch {
-        url: String,
-        #[source]
-        source: FetchError,
-    },
+    // The fetch error is part of the message, not a `source`: the CLI prints the chain, and the
+    // advice belongs at the end of the line.
+    #[error("cannot fetch {url}: {error}; check the URL, or subscribe without checking with --no-fetch")]
+    Fetch { url: String, error: FetchError },
     #[error(
         "{url} links to {} feeds; re-run with the URL of the one you want, or with --first to take the first",
         links.len()
@@ -196,7 +194,7 @@ pub struct Options<'a> {
 pub async fn resolve(fetcher: &Fetcher, url: &Url, opts: Options<'_>) -> Result<Resolved, DiscoverError> {
     let fetched = get(fetcher, url, opts)
         .await
-        .map_err(|source| DiscoverError::Fetch { url: url.to_string(), source })?;
+        .map_err(|error| DiscoverError::Fetch { url: url.to_string(), error })?;
     let body = fetched.body.as_deref().unwrap_or_default();
     if is_feed(&fetched, body) {
         return Ok(match fetched.moved_to {
