@@ -197,7 +197,7 @@ async fn main() -> anyhow::Result<()> {
             .split(' ')
             .map(|w| {
                 x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                if (x >> 33) % 30 == 0 {
+                if (x >> 33).is_multiple_of(30) {
                     "changed".to_string()
                 } else {
                     w.to_string()

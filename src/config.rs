@@ -127,6 +127,7 @@ pub struct RawFetch {
     pub contact: Option<String>,
     pub allow_private_addresses: Option<bool>,
     pub fetch_pages: Option<bool>,
+    pub respect_robots: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,6 +233,8 @@ pub struct FetchConfig {
     pub allow_private_addresses: bool,
     /// Fetch each new article's page and extract it (else the feed's content is stored).
     pub fetch_pages: bool,
+    /// Obey each site's robots.txt for article pages (feeds are always fetched).
+    pub respect_robots: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -358,6 +361,7 @@ impl Config {
             user_agent,
             allow_private_addresses: f.allow_private_addresses.unwrap_or(false),
             fetch_pages: f.fetch_pages.unwrap_or(true),
+            respect_robots: f.respect_robots.unwrap_or(true),
         };
         let log = LogConfig {
             level: raw.log.level.unwrap_or_else(|| "info".into()),

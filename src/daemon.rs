@@ -23,6 +23,7 @@ use crate::dedup::{
     self, canonicalize_url, CanonOptions, Fingerprints, StoryEvidence, StoryIndex, STORY_THRESHOLD,
 };
 use crate::feed::{self, FeedSource};
+use crate::fetch::robots::{RobotsCache, Verdict};
 use crate::fetch::{FetchError, FetchRequest, Fetcher, ACCEPT_FEED, ACCEPT_PAGE};
 pub use crate::metrics::Summary;
 use crate::metrics::{Kind, Metrics};
@@ -89,6 +90,8 @@ struct Ctx {
     /// The configuration in force; SIGHUP swaps in a new one.
     cfg: ArcSwap<Config>,
     fetcher: Fetcher,
+    /// robots.txt per host for page fetches; `None` when `fetch.respect_robots` is off.
+    robots: Option<RobotsCache>,
     writer: WriterHandle,
     /// A read connection for the known-entry pre-check (short critical sections only).
     reader: Mutex<Store>,
@@ -208,6 +211,7 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
         revising: Mutex::default(),
         stories: Mutex::new(stories),
         fetcher,
+        robots: cfg.fetch.respect_robots.then(RobotsCache::default),
         writer,
         reader: Mutex::new(reader),
         canon: CanonOptions::default(),
@@ -981,20 +985,31 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
                     accept: ACCEPT_PAGE,
                     settings: None,
                 };
-                let started = Instant::now();
-                let result = ctx.fetcher.fetch(&req).await;
-                ctx.metrics.fetched(
-                    Kind::Page,
-                    fetch_status(&result),
-                    fetch_bytes(&result),
-                    started.elapsed(),
-                );
-                match result {
-                    Ok(f) => {
+                let verdict = match &ctx.robots {
+                    Some(robots) => robots.check(&ctx.fetcher, &url).await,
+                    None => Verdict::Allow,
+                };
+                let fetched = match verdict {
+                    Verdict::Allow => {
+                        let started = Instant::now();
+                        let result = ctx.fetcher.fetch(&req).await;
+                        let (status, bytes) = (fetch_status(&result), fetch_bytes(&result));
+                        ctx.metrics.fetched(Kind::Page, status, bytes, started.elapsed());
+                        Some(result)
+                    }
+                    Verdict::Disallow(why) => {
+                        ctx.metrics.page_disallowed();
+                        tracing::debug!(reason = %why, "page not fetched (robots.txt); using the feed's content");
+                        None
+                    }
+                };
+                match fetched {
+                    None => None,
+                    Some(Ok(f)) => {
                         let (url, content_type) = (f.final_url, f.content_type);
                         f.body.map(|body| FetchedPage { body, url, content_type })
                     }
-                    Err(e) => {
+                    Some(Err(e)) => {
                         warn!(error = %e, "page fetch failed; using the feed's content");
                         None
                     }

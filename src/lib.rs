@@ -19,6 +19,9 @@
 //! 6. [`enrich`]: article text → [`model::Enrichment`] (entities, roles, quotes, language).
 //! 7. [`store`]: the schema, migrations, the single writer and the read queries.
 //!
+//! [`discover`] turns a URL a person typed (a site, a page, a feed) into a feed URL for
+//! `rill feed add`.
+//!
 //! [`daemon`] wires the stages together with bounded channels and one cancellation token;
 //! [`config`] holds the validated configuration; [`cli`] and [`commands`] are the command line;
 //! [`telemetry`] sets up logging.
@@ -31,6 +34,7 @@ pub mod commands;
 pub mod config;
 pub mod daemon;
 pub mod dedup;
+pub mod discover;
 pub mod enrich;
 pub mod extract;
 pub mod feed;

@@ -111,6 +111,9 @@ pub struct Summary {
     pub new_articles: u64,
     pub pages_fetched: u64,
     pub pages_failed: u64,
+    /// Pages not fetched because the site's robots.txt disallows them (the feed's content is
+    /// stored instead).
+    pub pages_disallowed: u64,
     /// Articles made visible (with a seq).
     pub articles_committed: u64,
     /// Stored articles whose content changed and got a new seq.
@@ -127,6 +130,7 @@ pub struct Metrics {
     new_articles: AtomicU64,
     pages_fetched: AtomicU64,
     pages_failed: AtomicU64,
+    pages_disallowed: AtomicU64,
     articles_committed: AtomicU64,
     articles_revised: AtomicU64,
     /// Feeds the current pass set out to poll (for the progress bar).
@@ -142,6 +146,7 @@ pub struct Metrics {
     duplicates: Counter,
     extraction_failures: Counter,
     feed_failures: Counter,
+    robots_disallowed: Counter,
     queue: Family<QueueLabel, Gauge>,
     /// Feeds by state, set from the database at scrape time.
     pub feeds_by_state: Family<StateLabel, Gauge>,
@@ -192,6 +197,12 @@ impl Metrics {
         );
         let feed_failures = Counter::default();
         r.register("feed_failures", "Feed polls that failed (fetch, parse, store)", feed_failures.clone());
+        let robots_disallowed = Counter::default();
+        r.register(
+            "pages_disallowed",
+            "Article pages not fetched because robots.txt disallows them",
+            robots_disallowed.clone(),
+        );
         let queue = Family::<QueueLabel, Gauge>::default();
         r.register("queue_depth", "Work in flight: feeds being polled, pages being processed", queue.clone());
         let feeds_by_state = Family::<StateLabel, Gauge>::default();
@@ -207,6 +218,7 @@ impl Metrics {
             new_articles: AtomicU64::new(0),
             pages_fetched: AtomicU64::new(0),
             pages_failed: AtomicU64::new(0),
+            pages_disallowed: AtomicU64::new(0),
             articles_committed: AtomicU64::new(0),
             articles_revised: AtomicU64::new(0),
             feeds_planned: AtomicU64::new(0),
@@ -220,6 +232,7 @@ impl Metrics {
             duplicates,
             extraction_failures,
             feed_failures,
+            robots_disallowed,
             queue,
             feeds_by_state,
             last_seq,
@@ -237,6 +250,7 @@ impl Metrics {
             new_articles: self.new_articles.load(Relaxed),
             pages_fetched: self.pages_fetched.load(Relaxed),
             pages_failed: self.pages_failed.load(Relaxed),
+            pages_disallowed: self.pages_disallowed.load(Relaxed),
             articles_committed: self.articles_committed.load(Relaxed),
             articles_revised: self.articles_revised.load(Relaxed),
         }
@@ -302,6 +316,12 @@ impl Metrics {
 
     pub fn page_finished(&self) {
         self.queue.get_or_create(&QueueLabel { queue: "pages" }).dec();
+    }
+
+    /// robots.txt disallowed a page; the feed's content is stored instead.
+    pub fn page_disallowed(&self) {
+        self.pages_disallowed.fetch_add(1, Relaxed);
+        self.robots_disallowed.inc();
     }
 
     /// The page could not be used and the feed's content was stored instead.

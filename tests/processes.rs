@@ -161,7 +161,8 @@ fn tail_follow_receives_every_seq_once_in_order_while_another_process_commits() 
 fn cli_errors_name_the_problem_exit_non_zero_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), false);
-    let ok = run_rill(&config, &["feed", "add", "https://example.org/feed.xml"]);
+    // --no-fetch: this test runs offline (example.org is never contacted).
+    let ok = run_rill(&config, &["feed", "add", "--no-fetch", "https://example.org/feed.xml"]);
     assert!(ok.status.success());
     let db = dir.path().join("rill.db");
     let snapshot = || {

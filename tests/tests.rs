@@ -10,6 +10,12 @@ mod pipeline;
 // Fetching: politeness, Retry-After, redirects, limits, the address guard.
 mod fetching;
 
+// robots.txt for article pages (feeds exempt), its cache and Crawl-delay.
+mod robots;
+
+// `rill feed add` with feed discovery (page links, usual paths, errors).
+mod discover;
+
 // The docs: SQL examples in docs/schema.md run against a real database.
 mod docs;
 

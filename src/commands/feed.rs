@@ -1,11 +1,14 @@
 //! `rill feed add|rm|ls|import|export`: the subscription list.
 //!
 //! Every input is validated before the database is opened, so a bad URL or an unreadable OPML
-//! file changes nothing.
+//! file changes nothing. `feed add` fetches the URL first (see [`crate::discover`]): a feed is
+//! subscribed, a page is searched for the feed it links to; nothing is stored unless a feed was
+//! found (or `--no-fetch` was given).
 
 use crate::config::{feed_url, Config};
+use crate::discover::{self, DiscoverError, Found};
 use crate::feed::opml::{parse_opml, write_opml, OpmlFeed};
-use crate::fetch::RequestSettings;
+use crate::fetch::{Fetcher, RequestSettings};
 use crate::store::{fmt_time, FeedRecord, Store, StoreError};
 use anyhow::Context;
 use std::io::Write;
@@ -21,9 +24,9 @@ pub struct FeedArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum FeedCommand {
-    /// Subscribe to a feed.
+    /// Subscribe to a feed, given its URL or the URL of a page that links to it.
     Add {
-        /// The feed's http(s) URL.
+        /// The feed's http(s) URL, or a site's or page's (its feed is looked for).
         url: String,
         /// A title to show until the feed's own is known.
         #[arg(long)]
@@ -40,6 +43,12 @@ pub enum FeedCommand {
         /// A proxy for this feed only (http://, https:// or socks5://).
         #[arg(long)]
         proxy: Option<String>,
+        /// When the page links to several feeds, subscribe to the first.
+        #[arg(long)]
+        first: bool,
+        /// Subscribe to the URL as given, without fetching it (offline, or a feed that is down).
+        #[arg(long, conflicts_with = "first")]
+        no_fetch: bool,
     },
     /// Unsubscribe from a feed (its articles stay).
     Rm {
@@ -64,7 +73,7 @@ pub enum FeedCommand {
 pub fn run(cfg: &Config, args: &FeedArgs) -> anyhow::Result<ExitCode> {
     let open = || Store::open(&cfg.storage.path, cfg.storage.busy_timeout);
     match &args.command {
-        FeedCommand::Add { url, title, headers, user_agent, basic_auth, proxy } => {
+        FeedCommand::Add { url, title, headers, user_agent, basic_auth, proxy, first, no_fetch } => {
             let url = feed_url(url).map_err(anyhow::Error::msg)?;
             let request = RequestSettings {
                 user_agent: user_agent.clone(),
@@ -77,8 +86,23 @@ pub fn run(cfg: &Config, args: &FeedArgs) -> anyhow::Result<ExitCode> {
             };
             request.validate()?;
             let store = open()?;
+            if store.feed_by_url(url.as_str())?.is_some() {
+                anyhow::bail!(StoreError::FeedExists(url.to_string()));
+            }
+            let (url, note) = if *no_fetch {
+                (url, None)
+            } else {
+                let resolved = discover_feed(cfg, &url, &request, *first)?;
+                let note = describe_found(&resolved);
+                (resolved.url, note)
+            };
             match store.add_feed_with(url.as_str(), title.as_deref(), Some(&request)) {
-                Ok(_) => println!("subscribed to {url}"),
+                Ok(_) => {
+                    if let Some(note) = note {
+                        println!("{note}");
+                    }
+                    println!("subscribed to {url}");
+                }
                 Err(e @ StoreError::FeedExists(_)) => anyhow::bail!(e),
                 Err(e) => return Err(e.into()),
             }
@@ -132,6 +156,55 @@ pub fn run(cfg: &Config, args: &FeedArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fetches `url` with the config's fetcher and the feed's own settings and finds its feed. With
+/// several candidates (and no `--first`) they are printed, one per line, before the error.
+fn discover_feed(
+    cfg: &Config,
+    url: &url::Url,
+    request: &RequestSettings,
+    first: bool,
+) -> anyhow::Result<discover::Resolved> {
+    let fetcher = Fetcher::new(&cfg.fetch)?;
+    let opts = discover::Options {
+        settings: (!request.is_empty()).then_some(request),
+        max_bytes: cfg.fetch.max_feed_bytes,
+        first,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    match runtime.block_on(discover::resolve(&fetcher, url, opts)) {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            if let DiscoverError::Several { links, .. } = &e {
+                let mut out = std::io::stdout().lock();
+                for l in links {
+                    writeln!(out, "{}\t{}\t{}", l.url, l.kind, l.title.as_deref().unwrap_or(""))?;
+                }
+                out.flush()?;
+            }
+            Err(e.into())
+        }
+    }
+}
+
+/// A line saying how the feed was found, when it is not simply the URL given.
+fn describe_found(r: &discover::Resolved) -> Option<String> {
+    let named = |kind: &discover::FeedKind, title: &Option<String>| match title {
+        Some(t) => format!("{kind}, \"{t}\""),
+        None => kind.to_string(),
+    };
+    match &r.found {
+        Found::Direct => None,
+        Found::Moved { from } => Some(format!("{from} moved permanently to {}", r.url)),
+        Found::Linked { page, kind, title, of: 1 } => {
+            Some(format!("{page} links to the feed {} ({})", r.url, named(kind, title)))
+        }
+        Found::Linked { page, kind, title, of } => {
+            Some(format!("{page} links to {of} feeds; taking the first: {} ({})", r.url, named(kind, title)))
+        }
+        Found::UsualPath { page } => Some(format!("{page} links to no feed; found one at {}", r.url)),
+    }
 }
 
 fn print_feeds(feeds: &[FeedRecord], json: bool) -> anyhow::Result<()> {

@@ -153,7 +153,7 @@ async fn cancel_on_signal(token: CancellationToken) {
 pub fn describe(s: &Summary) -> String {
     format!(
         "polled {} feeds: {} ok, {} failed, {} not modified (304), {} unchanged; {} new articles, {} committed; \
-         pages: {} fetched, {} failed",
+         pages: {} fetched, {} failed, {} disallowed by robots.txt",
         s.feeds_polled,
         s.feeds_ok,
         s.feeds_failed,
@@ -162,6 +162,7 @@ pub fn describe(s: &Summary) -> String {
         s.new_articles,
         s.articles_committed,
         s.pages_fetched,
-        s.pages_failed
+        s.pages_failed,
+        s.pages_disallowed
     )
 }

@@ -8,6 +8,7 @@
 
 pub mod guard;
 pub mod limiter;
+pub mod robots;
 pub mod settings;
 
 use crate::config::FetchConfig;
@@ -181,6 +182,16 @@ fn build_client(cfg: &FetchConfig, proxy: Option<&str>) -> Result<reqwest::Clien
 impl Fetcher {
     /// Fetches a URL, following redirects, with conditional headers when given.
     pub async fn fetch(&self, req: &FetchRequest<'_>) -> Result<Fetched, FetchError> {
+        self.fetch_with(req, false).await
+    }
+
+    /// Like [`Fetcher::fetch`], but a body longer than `req.max_bytes` is cut there instead of
+    /// being an error (robots.txt: only the first 500 KiB count, as at Google).
+    pub async fn fetch_truncated(&self, req: &FetchRequest<'_>) -> Result<Fetched, FetchError> {
+        self.fetch_with(req, true).await
+    }
+
+    async fn fetch_with(&self, req: &FetchRequest<'_>, truncate: bool) -> Result<Fetched, FetchError> {
         let mut url = req.url.clone();
         let origin = req.url.origin();
         let client = self.client_for(req.settings)?;
@@ -264,7 +275,7 @@ impl Fetcher {
             let body = if status == StatusCode::NOT_MODIFIED {
                 None
             } else {
-                Some(read_limited(resp, req.max_bytes, self.timeout).await?)
+                Some(read_limited(resp, req.max_bytes, self.timeout, truncate).await?)
             };
             return Ok(Fetched {
                 status: status.as_u16(),
@@ -302,13 +313,16 @@ impl Fetcher {
     }
 }
 
-/// Reads the body up to `limit` bytes (after decompression).
+/// Reads the body up to `limit` bytes (after decompression). Past the limit: an error, or with
+/// `truncate` the first `limit` bytes (the rest is not read).
 async fn read_limited(
     mut resp: reqwest::Response,
     limit: u64,
     timeout: Duration,
+    truncate: bool,
 ) -> Result<Vec<u8>, FetchError> {
-    if resp.content_length().is_some_and(|n| n > limit)
+    if !truncate
+        && resp.content_length().is_some_and(|n| n > limit)
         && resp.headers().get(header::CONTENT_ENCODING).is_none()
     {
         return Err(FetchError::TooLarge { limit });
@@ -318,7 +332,12 @@ async fn read_limited(
         match resp.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() as u64 + chunk.len() as u64 > limit {
-                    return Err(FetchError::TooLarge { limit });
+                    if !truncate {
+                        return Err(FetchError::TooLarge { limit });
+                    }
+                    let room = usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                    return Ok(body);
                 }
                 body.extend_from_slice(&chunk);
             }
