@@ -561,7 +561,7 @@ impl Ctx<'_> {
         while k < self.toks.len() && k < t1 + 7 && self.toks[k].is_lower() {
             if self.lx.is_org_descriptor(self.w(k)) {
                 // The descriptor ends the noun phrase: "the vaccine alliance," not "the alliance's chief".
-                return self.toks.get(k + 1).map_or(true, |t| t.kind == Kind::Punct && t.first != '-');
+                return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-');
             }
             k += 1;
         }
@@ -1114,7 +1114,7 @@ pub(crate) fn resolve_role(ents: &[Ent], mentions: &[Mention], role: &str) -> Op
         }
         seen.push(e);
         if let Some(m) = ents.get(e).and_then(misfit) {
-            if best.map_or(true, |(b, _)| m < b) {
+            if best.is_none_or(|(b, _)| m < b) {
                 best = Some((m, e));
             }
         }

@@ -401,7 +401,7 @@ pub(crate) fn find_quotes(
                 // Speaker named in the previous sentence ("Blinken said … . “…”"), or the
                 // speaker of a quotation that ended it.
                 let sentence_start = toks.get(q.open).map(|o| o.sent).is_some_and(|s| {
-                    q.open == 0 || toks.get(q.open - 1).map_or(true, |p| p.sent != s || p.kind == Kind::Break)
+                    q.open == 0 || toks.get(q.open - 1).is_none_or(|p| p.sent != s || p.kind == Kind::Break)
                 });
                 if sentence_start {
                     if let Some((lo, hi)) = cx.sentence_range(q.open) {

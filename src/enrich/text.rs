@@ -279,7 +279,7 @@ fn pair_quotes(text: &str, toks: &[Token]) -> Vec<QuoteSpan> {
             continue;
         }
         let next = toks.get(i + 1);
-        let space_after = next.map_or(true, |n| n.space_before || n.kind == Kind::Break);
+        let space_after = next.is_none_or(|n| n.space_before || n.kind == Kind::Break);
         let glued_right = next.is_some_and(|n| !n.space_before && matches!(n.kind, Kind::Word));
         let opener_glyph = matches!(t.first, '\u{201C}' | '\u{201E}' | '\u{00AB}' | '"');
         match open {
@@ -289,7 +289,7 @@ fn pair_quotes(text: &str, toks: &[Token]) -> Vec<QuoteSpan> {
                 if !opener_glyph && !t.space_before && space_after {
                     continue;
                 }
-                if next.map_or(true, |n| n.kind == Kind::Break) {
+                if next.is_none_or(|n| n.kind == Kind::Break) {
                     continue;
                 }
                 open = Some(i);
@@ -370,7 +370,7 @@ fn split_sentences(text: &str, toks: &mut [Token], quotes: &[QuoteSpan]) {
                 j += 1;
             }
             let next = toks.get(j);
-            let starts_new = next.map_or(true, |n| {
+            let starts_new = next.is_none_or(|n| {
                 n.kind == Kind::Break
                     || n.kind == Kind::QuoteMark
                     || (n.kind == Kind::Word && (n.first.is_uppercase() || n.first.is_numeric()))

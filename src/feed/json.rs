@@ -91,7 +91,7 @@ fn fix_item(item: Value) -> Option<Value> {
     }
     keep_strings(&mut item, ITEM_STRINGS);
     // One page link: feed-rs lists url and external_url as equal links.
-    let blank = |v: Option<&Value>| v.and_then(Value::as_str).map_or(true, |s| s.trim().is_empty());
+    let blank = |v: Option<&Value>| v.and_then(Value::as_str).is_none_or(|s| s.trim().is_empty());
     if let Some(external) = item.remove("external_url") {
         if blank(item.get("url")) {
             item.insert("url".into(), external);
@@ -122,7 +122,7 @@ fn fix_item(item: Value) -> Option<Value> {
 /// An attachment with a URL, a MIME type (empty when unknown) and a size only when it is one.
 fn fix_attachment(a: Value) -> Option<Value> {
     let Value::Object(mut a) = a else { return None };
-    if !a.get("url").and_then(Value::as_str).is_some_and(|u| !u.trim().is_empty()) {
+    if a.get("url").and_then(Value::as_str).is_none_or(|u| u.trim().is_empty()) {
         return None;
     }
     if !a.get("mime_type").is_some_and(Value::is_string) {

@@ -135,9 +135,9 @@ fn label_json_links(mut feed: fm::Feed, home: Option<String>, own: Option<String
 /// `alternate`, else the first link that is not `self` or an enclosure.
 fn main_link(links: &[fm::Link]) -> Option<&fm::Link> {
     let is_alternate =
-        |l: &&fm::Link| l.rel.as_deref().map_or(true, |r| r.trim().eq_ignore_ascii_case("alternate"));
+        |l: &&fm::Link| l.rel.as_deref().is_none_or(|r| r.trim().eq_ignore_ascii_case("alternate"));
     let is_page = |l: &&fm::Link| {
-        l.media_type.as_deref().map(str::trim).map_or(true, |t| {
+        l.media_type.as_deref().map(str::trim).is_none_or(|t| {
             t.is_empty()
                 || t.eq_ignore_ascii_case("text/html")
                 || t.eq_ignore_ascii_case("application/xhtml+xml")
@@ -147,7 +147,7 @@ fn main_link(links: &[fm::Link]) -> Option<&fm::Link> {
         .iter()
         .find(|l| is_alternate(l) && is_page(l))
         .or_else(|| links.iter().find(is_alternate))
-        .or_else(|| links.iter().find(|l| l.rel.as_deref().map_or(true, |r| r != "self" && r != "enclosure")))
+        .or_else(|| links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r != "self" && r != "enclosure")))
 }
 
 fn normalise(

@@ -444,7 +444,8 @@ pub(super) fn revise_article(
     fin: &Finished,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let current: Option<(Option<i64>, Option<String>, Option<String>, Option<String>)> = tx
+    type Current = (Option<i64>, Option<String>, Option<String>, Option<String>);
+    let current: Option<Current> = tx
         .prepare_cached("SELECT seq, text, title, content_source FROM articles WHERE id = ?1")?
         .query_row(params![article_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
