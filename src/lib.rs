@@ -44,3 +44,10 @@ pub mod model;
 pub mod schedule;
 pub mod store;
 pub mod telemetry;
+
+/// Cases per property test: `PROPTEST_CASES` when set (`scripts/fuzz.sh` raises it for long
+/// runs), else `default`. Not part of the API.
+#[doc(hidden)]
+pub fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}

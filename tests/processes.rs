@@ -61,8 +61,10 @@ fn check_invariants(cfg: &rill::config::Config, reported: &HashSet<String>) -> H
 
 #[test]
 fn sigkill_during_ingest_loses_and_duplicates_nothing() {
+    // `scripts/faults.sh` sets RILL_CRASH_KILLS=30 (or more) for the long version.
+    let kills: usize = std::env::var("RILL_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     let server = TestServer::start_in_background();
-    let (feeds, served) = serve_farm(&server, 12, 12, Duration::from_millis(25));
+    let (feeds, served) = serve_farm(&server, 12.max(kills * 2), 12, Duration::from_millis(25));
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), true);
     let cfg = test_config(dir.path(), true);
@@ -71,8 +73,16 @@ fn sigkill_during_ingest_loses_and_duplicates_nothing() {
         store.add_feeds(&feeds.iter().map(|u| (u.clone(), None)).collect::<Vec<_>>()).unwrap();
     }
     let mut reported = HashSet::new();
-    // Deterministic "random" kill times spread over the ingest.
-    for (round, kill_after_ms) in [150u64, 700, 400].into_iter().enumerate() {
+    // Kill times spread over the ingest: the first three fixed, then pseudo-random (seeded, so a
+    // failure can be replayed with the same RILL_CRASH_SEED).
+    let mut seed: u64 = std::env::var("RILL_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed);
+    let mut times = vec![150u64, 700, 400];
+    while times.len() < kills {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        times.push(50 + (seed >> 33) % 900);
+    }
+    times.truncate(kills);
+    for (round, kill_after_ms) in times.into_iter().enumerate() {
         let mut child = Command::new(rill_bin())
             .arg("--config")
             .arg(&config)

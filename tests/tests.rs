@@ -25,6 +25,12 @@ mod processes;
 // The HTTP API: /healthz, /metrics, /events.
 mod api;
 
+// Faults: server failures, a locked database, a full disk.
+mod faults;
+
+// Hostile input: entity tricks, wrong formats, huge shapes, hostile links.
+mod hostile;
+
 // `rill extract` on saved pages (files, gzip, batch directories).
 mod extract;
 
