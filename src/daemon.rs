@@ -20,7 +20,8 @@
 
 use crate::config::Config;
 use crate::dedup::{
-    self, canonicalize_url, CanonOptions, Fingerprints, StoryEvidence, StoryIndex, STORY_THRESHOLD,
+    self, canonicalize_url, CanonOptions, Fingerprints, GuidObservation, GuidTrust, StoryEvidence,
+    StoryIndex, STORY_THRESHOLD,
 };
 use crate::feed::{self, FeedSource};
 use crate::fetch::robots::{RobotsCache, Verdict};
@@ -723,11 +724,12 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         tokio::task::spawn_blocking(move || {
             let source = FeedSource { url: Some(&final_url), content_type: content_type.as_deref() };
             let parsed = feed::parse_feed(&body, &source)?;
+            let trust = guid_trust(&ctx, feed_id, &parsed.entries)?;
             let (entries, new, changed) = identify(&ctx, feed_id, parsed.entries)?;
-            Ok::<_, FeedFailure>((parsed.title, parsed.link, parsed.hints, entries, new, changed))
+            Ok::<_, FeedFailure>((parsed.title, parsed.link, parsed.hints, entries, new, changed, trust))
         })
     };
-    let (title, site_url, hints, entries, new, changed) = match work.await {
+    let (title, site_url, hints, entries, new, changed, trust) = match work.await {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
             store_failure(ctx, feed, &e, Some(fetched.status), None, jitter).await?;
@@ -758,8 +760,12 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         title,
         site_url,
         moved_to,
+        guid_trust: Some(trust),
         ..Default::default()
     };
+    if trust != GuidTrust::Trusted {
+        tracing::debug!(guid_trust = trust.as_str(), "the feed's guids do not identify its entries");
+    }
     let stored = ctx.writer.feed_polled(feed.id, update, entries).await?;
     ctx.metrics.entries(stored.pending.len() as u64, stored.known as u64);
     for p in stored.pending {
@@ -808,6 +814,24 @@ fn identify(
         out.push(NewEntry { key, entry });
     }
     Ok((out, new, changed))
+}
+
+/// How many of a feed's stored entries the guid-trust check compares a poll with.
+const GUID_HISTORY: usize = 500;
+
+/// What this poll shows of the feed's guids, against the entries it carried before. Identity
+/// never rests on a guid when there is a link (see [`identity_key`]), so an unstable or reused
+/// guid cannot create or merge articles; the verdict is recorded on the feed for operators.
+fn guid_trust(ctx: &Ctx, feed_id: i64, entries: &[Entry]) -> Result<GuidTrust, FeedFailure> {
+    let current: Vec<GuidObservation> = entries
+        .iter()
+        .map(|e| {
+            let link = e.link.as_deref().and_then(|l| canonicalize_url(l, &ctx.canon).ok());
+            GuidObservation::from_entry(e, link.as_ref())
+        })
+        .collect();
+    let previous = lock(&ctx.reader).guid_observations(feed_id, GUID_HISTORY)?;
+    Ok(dedup::assess_guid_trust(&previous, &current))
 }
 
 /// The identity of an entry: its canonical link, else a key scoped to the feed and entry id.

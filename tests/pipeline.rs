@@ -440,3 +440,36 @@ async fn an_entry_the_feed_changes_is_revised_in_place_and_two_feeds_do_not_flip
     let s = poll_once(&cfg).await;
     assert_eq!(s.articles_revised, 0, "{s:?}");
 }
+
+#[tokio::test]
+async fn unstable_and_reused_guids_are_recorded_and_never_create_or_merge_articles() {
+    let server = TestServer::start().await;
+    let links: Vec<String> = (0..4).map(|i| server.url(&format!("/a/{i}"))).collect();
+    let guids_per_poll = |poll: usize| -> String {
+        let items: Vec<(String, String, String)> = links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (format!("{i}-{poll}"), format!("Item {i}"), l.clone()))
+            .collect();
+        rss(&items.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect::<Vec<_>>())
+    };
+    // One feed changes every guid on every poll; another gives every item the same guid.
+    server.set("/unstable.xml", Route::ok("application/rss+xml", guids_per_poll(0)));
+    let same: Vec<(&str, &str, &str)> = links.iter().map(|l| ("same-guid", "Same", l.as_str())).collect();
+    server.set("/reused.xml", Route::ok("application/rss+xml", rss(&same)));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), false);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/unstable.xml"), None).unwrap();
+    store.add_feed(&server.url("/reused.xml"), None).unwrap();
+    poll_once(&cfg).await;
+    server.set("/unstable.xml", Route::ok("application/rss+xml", guids_per_poll(1)));
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.new_articles, 0, "changed guids with the same links are not new articles");
+    assert_eq!(store.article_count().unwrap(), 4, "one article per link, never merged by guid");
+    let trust = |url: String| -> String {
+        store.conn().query_row("SELECT guid_trust FROM feeds WHERE url = ?1", [url], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(trust(server.url("/unstable.xml")), "unstable");
+    assert_eq!(trust(server.url("/reused.xml")), "reused");
+}

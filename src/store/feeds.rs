@@ -121,6 +121,8 @@ pub struct FeedUpdate {
     pub state: Option<(FeedState, String)>,
     /// A permanent redirect: the feed's new URL.
     pub moved_to: Option<String>,
+    /// What this poll showed of the feed's guids; the feed keeps the worst verdict seen.
+    pub guid_trust: Option<crate::dedup::GuidTrust>,
 }
 
 /// HTTP validators and the body hash of the last full response.
@@ -280,6 +282,25 @@ impl Store {
     }
 
     /// One feed by URL.
+    /// The feed's most recent `(guid, identity)` pairs, newest first, for the guid-trust check.
+    pub fn guid_observations(
+        &self,
+        feed_id: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::dedup::GuidObservation>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT af.entry_id, a.url FROM article_feeds af JOIN articles a ON a.id = af.article_id
+             WHERE af.feed_id = ?1 ORDER BY af.first_seen_at DESC, af.article_id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![feed_id, limit as i64], |r| {
+            let (guid, url): (String, String) = (r.get(0)?, r.get(1)?);
+            // Feed-scoped identities have no link.
+            let link = (!url.starts_with("urn:rill:")).then_some(url);
+            Ok(crate::dedup::GuidObservation { guid: Some(guid), link })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn feed_by_url(&self, url: &str) -> Result<Option<FeedRecord>, StoreError> {
         let sql = format!("SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?1");
         Ok(self.conn.query_row(&sql, params![url], feed_from_row).optional()?)
@@ -318,6 +339,14 @@ pub(super) fn apply_update(
             u.retry_after_until.map(fmt_time),
         ],
     )?;
+    if let Some(trust) = u.guid_trust.filter(|t| *t != crate::dedup::GuidTrust::Trusted) {
+        // Only ever worse: trusted < unstable < reused.
+        tx.execute(
+            "UPDATE feeds SET guid_trust = ?2 WHERE id = ?1
+               AND (guid_trust = 'trusted' OR (guid_trust = 'unstable' AND ?2 = 'reused'))",
+            params![feed_id, trust.as_str()],
+        )?;
+    }
     if u.new_entries > 0 {
         tx.execute(
             "UPDATE feeds SET last_new_at = ?2 WHERE id = ?1",
