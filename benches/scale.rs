@@ -15,7 +15,7 @@ fn best_of<T>(rounds: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
         out = Some(f());
         best = best.min(t.elapsed());
     }
-    (best, out.unwrap_or_else(|| f()))
+    (best, out.unwrap_or_else(f))
 }
 
 fn main() {
