@@ -212,9 +212,7 @@ fn a_full_disk_keeps_what_was_committed_backs_off_and_resumes_when_space_returns
         assert!(Instant::now() < deadline, "only {n} of 60 articles after space returned");
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
-    let exit = child.wait().unwrap();
-    assert!(exit.success());
+    crate::processes::stop_with_sigterm(&mut child);
     let store = open_store(&cfg);
     assert_eq!(store.integrity_check().unwrap(), "ok");
     assert_eq!(store.last_seq().unwrap(), 60, "one seq per article, none lost or doubled");

@@ -41,6 +41,20 @@ fn serve_farm(
     (urls, articles)
 }
 
+/// Sends SIGTERM to a `rill run` child and asserts that it exits 0 within 10 s.
+pub fn stop_with_sigterm(child: &mut std::process::Child) {
+    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "rill run did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "rill run exited with {exit:?} after SIGTERM");
+}
+
 fn run_rill(config: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(rill_bin()).arg("--config").arg(config).args(args).output().unwrap()
 }
@@ -370,16 +384,7 @@ fn sighup_reloads_the_feed_list_and_refuses_a_bad_config_keeping_the_old_one() {
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert!(text.contains("new config refused") && text.contains("fetch.concurrency"), "{text}");
     assert!(child.try_wait().unwrap().is_none(), "rill run died on a bad reload");
-    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "rill run did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(exit.success());
+    stop_with_sigterm(&mut child);
 }
 
 #[test]
@@ -429,16 +434,7 @@ fn systemd_gets_ready_status_and_watchdog_pings_only_while_the_writer_can_commit
     blocker.execute_batch("COMMIT").unwrap();
     let resumed = collect(Instant::now() + Duration::from_secs(4));
     assert!(resumed.iter().any(|m| m.contains("WATCHDOG=1")), "{resumed:?}");
-    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "rill run did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(exit.success());
+    stop_with_sigterm(&mut child);
     let last = collect(Instant::now() + Duration::from_millis(300));
     assert!(last.iter().any(|m| m.contains("STOPPING=1")), "{last:?}");
 }
