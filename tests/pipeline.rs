@@ -275,6 +275,7 @@ async fn pages_are_kept_and_reextract_turns_changed_articles_into_updates() {
     assert!(run(&["show", &target.to_string()]).contains("revision 1"));
     // A future --since selects nothing.
     assert!(run(&["reextract", "--since", "2999-01-01"]).contains("re-extracted 0"));
+    assert_fts_in_step(&store);
 }
 
 #[tokio::test]
@@ -405,6 +406,7 @@ async fn retention_prunes_beside_a_reader_and_pruned_articles_never_come_back() 
     assert_eq!(s.new_articles, 1, "{s:?}");
     assert_eq!(store.article_count().unwrap(), 3);
     assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_fts_in_step(&store);
 }
 
 #[tokio::test]
@@ -439,6 +441,17 @@ async fn an_entry_the_feed_changes_is_revised_in_place_and_two_feeds_do_not_flip
     // And then it is stable again.
     let s = poll_once(&cfg).await;
     assert_eq!(s.articles_revised, 0, "{s:?}");
+    assert_fts_in_step(&store);
+    assert_eq!(store.search("Corrected", None, None, 10).unwrap().len(), 1);
+    assert!(store.search("First", None, None, 10).unwrap().is_empty(), "the old title is not found");
+}
+
+/// The full-text index mirrors every row's title and text exactly.
+fn assert_fts_in_step(store: &Store) {
+    store
+        .conn()
+        .execute_batch("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+        .unwrap();
 }
 
 #[tokio::test]

@@ -332,9 +332,10 @@ fn is_tombstoned(conn: &Connection, key: &str) -> Result<bool, StoreError> {
 }
 
 fn next_seq(tx: &Connection) -> Result<i64, StoreError> {
-    Ok(tx.query_row("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value", [], |r| {
-        r.get(0)
-    })?)
+    // Two statements, not `UPDATE ... RETURNING`: SQLite runs RETURNING like a trigger, in a
+    // statement savepoint, and FTS5 flushes its pending terms at every savepoint.
+    tx.prepare_cached("UPDATE counters SET value = value + 1 WHERE name = 'seq'")?.execute([])?;
+    Ok(tx.prepare_cached("SELECT value FROM counters WHERE name = 'seq'")?.query_row([], |r| r.get(0))?)
 }
 
 /// The outcome of storing one poll's entries.
