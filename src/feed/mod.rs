@@ -15,6 +15,7 @@
 
 pub mod charset;
 pub mod clean;
+mod codepages;
 pub mod date;
 pub mod json;
 pub mod opml;
