@@ -32,7 +32,9 @@ fn build(
     offset_min: i32,
 ) -> Option<DateTime<Utc>> {
     let date = NaiveDate::from_ymd_opt(y, mo, d)?;
-    let (h, mi, sec) = if h == 24 && mi == 0 && sec == 0 { (23, 59, 59) } else { (h, mi, sec.min(59)) };
+    // 24:00:00 is the end of the day: midnight of the next one (ISO 8601, and feedparser).
+    let (date, h, mi, sec) =
+        if h == 24 && mi == 0 && sec == 0 { (date.succ_opt()?, 0, 0, 0) } else { (date, h, mi, sec.min(59)) };
     let time = NaiveTime::from_hms_nano_opt(h, mi, sec, nanos)?;
     let local = NaiveDateTime::new(date, time);
     let utc = local.checked_sub_signed(Duration::minutes(i64::from(offset_min)))?;
@@ -392,6 +394,12 @@ fn two_digit_year(y: u32) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hour_24_is_next_midnight() {
+        let d = parse_date("Tue, 30 Dec 2003 24:00:00 GMT").map(|d| d.to_rfc3339());
+        assert_eq!(d.as_deref(), Some("2003-12-31T00:00:00+00:00"));
+    }
 
     fn p(s: &str) -> String {
         parse_date(s)

@@ -132,8 +132,11 @@ fn label_json_links(mut feed: fm::Feed, home: Option<String>, own: Option<String
 
 /// The link a reader follows: an `alternate` (or rel-less) link to a web page first, as
 /// feedparser picks it (a PDF or feed alternate listed before the HTML one loses), then any
-/// `alternate`, else the first link that is not `self` or an enclosure.
+/// `alternate`, else the first link that is not `self` or an enclosure. An RSS `<comments>`
+/// or `wfw:commentRss` address is never the entry's link (feedparser keeps it apart).
 fn main_link(links: &[fm::Link]) -> Option<&fm::Link> {
+    let links = links.iter().filter(|l| l.target.is_none()).collect::<Vec<_>>();
+    let links = links.as_slice();
     let is_alternate =
         |l: &&fm::Link| l.rel.as_deref().is_none_or(|r| r.trim().eq_ignore_ascii_case("alternate"));
     let is_page = |l: &&fm::Link| {
@@ -146,8 +149,9 @@ fn main_link(links: &[fm::Link]) -> Option<&fm::Link> {
     links
         .iter()
         .find(|l| is_alternate(l) && is_page(l))
-        .or_else(|| links.iter().find(is_alternate))
+        .or_else(|| links.iter().find(|l| is_alternate(l)))
         .or_else(|| links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r != "self" && r != "enclosure")))
+        .copied()
 }
 
 fn normalise(
@@ -253,6 +257,14 @@ fn normalise_entry(
         .iter()
         .filter_map(|p| person(p.name.as_deref(), p.email.as_deref(), p.uri.as_deref()))
         .collect();
+    let mut seen = 0;
+    for i in 0..authors.len() {
+        if !authors[..seen].contains(&authors[i]) {
+            authors.swap(seen, i);
+            seen += 1;
+        }
+    }
+    authors.truncate(seen);
     if authors.is_empty() {
         // itunes:author reaches feed-rs as a media credit.
         authors = e

@@ -203,6 +203,9 @@ struct Open {
     /// an ancestor's, ends it.
     raw: bool,
     hint: Option<Hint>,
+    /// A default namespace this element declared (in an RSS document) that has a usual
+    /// prefix: its unprefixed descendants are renamed with it.
+    default_prefix: Option<&'static str>,
 }
 
 struct Repairer<'a> {
@@ -228,7 +231,14 @@ struct Repairer<'a> {
     entries: Vec<EntryExtras>,
     sy_period: Option<u64>,
     sy_frequency: Option<u64>,
+    /// Prefixes the document binds to a namespace that usually goes by another prefix
+    /// (`foo` for Dublin Core), with that usual prefix: elements are renamed to it, since
+    /// repair and feed-rs's RSS reader match some names by prefix.
+    prefixes: Vec<(String, &'static str)>,
 }
+
+/// Most prefix rebindings remembered per document.
+const MAX_PREFIXES: usize = 32;
 
 fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80
@@ -335,6 +345,7 @@ impl<'a> Repairer<'a> {
             entries: Vec::new(),
             sy_period: None,
             sy_frequency: None,
+            prefixes: Vec::new(),
         }
     }
 
@@ -649,6 +660,7 @@ impl<'a> Repairer<'a> {
             base64: false,
             raw: false,
             hint: None,
+            default_prefix: None,
         });
     }
 
@@ -690,6 +702,7 @@ impl<'a> Repairer<'a> {
     }
 
     fn renamed(&self, name: String) -> String {
+        let name = self.usual_prefix(name);
         // feedparser reads element names case-insensitively: <PubDate>, <Link>.
         if (self.rss || self.root.as_deref() == Some("RDF")) && !name.contains(':') {
             if let Some(canon) = RSS_NAMES.iter().find(|n| n.eq_ignore_ascii_case(&name) && **n != name) {
@@ -709,6 +722,15 @@ impl<'a> Repairer<'a> {
             if let Some(plain) = plain {
                 return plain.to_string();
             }
+        }
+        // feed-rs reads an item's itunes:author only alongside other iTunes elements;
+        // feedparser reads it as the author wherever it is.
+        // (Its end tag finds the renamed element on top of the stack.)
+        if self.rss
+            && name == "itunes:author"
+            && self.stack.last().is_some_and(|o| local(&o.name) == "item" || o.name == "dc:creator")
+        {
+            return "dc:creator".to_string();
         }
         // feed-rs keeps a media:description only beside a media:content; straight under an
         // item it is the item's description (feedparser's summary), as itunes:summary is.
@@ -738,6 +760,53 @@ impl<'a> Repairer<'a> {
             },
             None => name,
         }
+    }
+
+    /// `name` with the usual prefix of its namespace: `foo:creator` where `foo` is bound to
+    /// Dublin Core becomes `dc:creator`; in an RSS document an unprefixed name under an element
+    /// that made, say, Atom the default namespace becomes `atom:…`.
+    fn usual_prefix(&self, name: String) -> String {
+        match name.split_once(':') {
+            Some((prefix, local)) => match self.prefixes.iter().find(|(p, _)| p == prefix) {
+                Some((_, usual)) => format!("{usual}:{local}"),
+                None => name,
+            },
+            None => match self.stack.iter().rev().find_map(|o| o.default_prefix) {
+                Some(usual) => format!("{usual}:{name}"),
+                None => name,
+            },
+        }
+    }
+
+    /// Learns the prefixes a start tag binds (before its name is renamed); returns the usual
+    /// prefix of a default namespace it declares, where that is to be applied.
+    fn learn_prefixes(&mut self, attrs: &[(String, String)], is_root: bool) -> Option<&'static str> {
+        let mut default_prefix = None;
+        for (n, v) in attrs {
+            let Some(rest) = n.strip_prefix("xmlns") else { continue };
+            let uri = canonical_namespace(v).unwrap_or(v.trim());
+            let Some(&(usual, _)) = COMMON_PREFIXES.iter().find(|(_, ns)| *ns == uri) else { continue };
+            match rest.strip_prefix(':') {
+                Some(prefix) if prefix != usual => {
+                    // Only when the usual prefix is not bound to something else on this tag.
+                    let clash = attrs.iter().any(|(n2, v2)| {
+                        n2.strip_prefix("xmlns:") == Some(usual)
+                            && canonical_namespace(v2).unwrap_or(v2.trim()) != uri
+                    });
+                    if !clash
+                        && self.prefixes.len() < MAX_PREFIXES
+                        && !self.prefixes.iter().any(|(p, _)| p == prefix)
+                    {
+                        self.prefixes.push((prefix.to_string(), usual));
+                    }
+                }
+                None if rest.is_empty() && !is_root && (self.rss || self.root.as_deref() == Some("RDF")) => {
+                    default_prefix = Some(usual);
+                }
+                _ => {}
+            }
+        }
+        default_prefix
     }
 
     /// Ends an open element: applies the fixes that needed its whole content, then writes the
@@ -871,7 +940,11 @@ impl<'a> Repairer<'a> {
         if self.stack.len() >= MAX_DEPTH {
             return;
         }
-        let name = self.renamed(raw_name);
+        let default_prefix = self.learn_prefixes(&attrs, is_root);
+        let name = match default_prefix.filter(|_| !raw_name.contains(':')) {
+            Some(usual) => self.renamed(format!("{usual}:{raw_name}")),
+            None => self.renamed(raw_name),
+        };
         let local_name = local(&name).to_string();
         if self.rss && !is_root {
             let channel_open = self.stack.iter().any(|o| local(&o.name) == "channel");
@@ -998,7 +1071,16 @@ impl<'a> Repairer<'a> {
         }
         self.out.push(b'>');
         let body_start = self.out.len();
-        self.stack.push(Open { name, tag_start, body_start, drop_if_empty, base64, raw, hint });
+        self.stack.push(Open {
+            name,
+            tag_start,
+            body_start,
+            drop_if_empty,
+            base64,
+            raw,
+            hint,
+            default_prefix,
+        });
     }
 
     fn in_item(&self) -> bool {
