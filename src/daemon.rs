@@ -601,6 +601,18 @@ async fn poll_feed(ctx: &Arc<Ctx>, feed: FeedRecord) {
     .await
 }
 
+/// Moves a feed's poll past its host's `Retry-After`, leaving its state as it was.
+async fn defer_feed(ctx: &Ctx, feed: &FeedRecord, left: Duration, jitter: f64) -> Result<(), FeedFailure> {
+    ctx.metrics.deferred();
+    let spread = Duration::from_secs_f64(jitter.clamp(0.0, 1.0));
+    let next = Utc::now() + chrono::Duration::from_std(left + spread).unwrap_or_default();
+    tracing::debug!(wait = ?left, "host asked to wait; poll deferred");
+    let update =
+        FeedUpdate { fetched_at: Utc::now(), next_poll_at: next, deferred: true, ..Default::default() };
+    ctx.writer.feed_polled(feed.id, update, Vec::new()).await?;
+    Ok(())
+}
+
 /// The HTTP status of a fetch's outcome, when a response was received.
 fn fetch_status(r: &Result<fetch::Fetched, FetchError>) -> Option<u16> {
     match r {
@@ -649,8 +661,16 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         accept: ACCEPT_FEED,
         settings: feed.request.as_ref(),
     };
+    // A host that asked to wait (Retry-After, maybe for another of its feeds) is not an error
+    // of this feed: the poll moves to when the host may be contacted again.
+    if let Some(left) = ctx.fetcher.blocked_for(&url) {
+        return defer_feed(ctx, feed, left, jitter).await;
+    }
     let started = Instant::now();
     let result = ctx.fetcher.fetch(&req).await;
+    if let Err(FetchError::HostBlocked(left)) = &result {
+        return defer_feed(ctx, feed, *left, jitter).await;
+    }
     ctx.metrics.fetched(Kind::Feed, fetch_status(&result), fetch_bytes(&result), started.elapsed());
     let fetched = match result {
         Ok(f) => f,
@@ -872,6 +892,22 @@ async fn store_failure(
 }
 
 /// Starts a page task once a page permit is free (this is where backpressure reaches the feeds).
+/// Longest wait for a host's `Retry-After` before an article's page is given up (and the
+/// feed's content stored instead).
+const MAX_PAGE_DEFER: Duration = Duration::from_secs(600);
+
+/// Processes the page again once its host may be contacted (the article stays pending).
+fn defer_page(ctx: &Arc<Ctx>, job: PageJob, left: Duration) {
+    ctx.metrics.deferred();
+    let c = ctx.clone();
+    ctx.tracker.spawn(async move {
+        tokio::select! {
+            _ = tokio::time::sleep(left + Duration::from_millis(50)) => spawn_page(&c, job).await,
+            _ = c.token.cancelled() => {}
+        }
+    });
+}
+
 /// An article whose page is to be processed: a new one (pending), or a stored one whose entry
 /// a feed changed (a revision).
 struct PageJob {
@@ -1000,6 +1036,11 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
         let page = match pending.entry.link.as_deref().map(Url::parse) {
             Some(Ok(url)) if ctx.cfg().fetch.fetch_pages => {
                 attempted = true;
+                // The host asked to wait: come back then rather than give up the page.
+                if let Some(left) = ctx.fetcher.blocked_for(&url).filter(|l| *l <= MAX_PAGE_DEFER) {
+                    defer_page(ctx, pending, left);
+                    return;
+                }
                 tracing::Span::current().record("url", url.as_str());
                 let req = FetchRequest {
                     url: &url,

@@ -114,6 +114,8 @@ pub struct Summary {
     /// Pages not fetched because the site's robots.txt disallows them (the feed's content is
     /// stored instead).
     pub pages_disallowed: u64,
+    /// Feed polls and pages put off until their host's `Retry-After` (another feed's 429/503).
+    pub deferred: u64,
     /// Articles made visible (with a seq).
     pub articles_committed: u64,
     /// Stored articles whose content changed and got a new seq.
@@ -131,6 +133,7 @@ pub struct Metrics {
     pages_fetched: AtomicU64,
     pages_failed: AtomicU64,
     pages_disallowed: AtomicU64,
+    deferred: AtomicU64,
     articles_committed: AtomicU64,
     articles_revised: AtomicU64,
     /// Feeds the current pass set out to poll (for the progress bar).
@@ -219,6 +222,7 @@ impl Metrics {
             pages_fetched: AtomicU64::new(0),
             pages_failed: AtomicU64::new(0),
             pages_disallowed: AtomicU64::new(0),
+            deferred: AtomicU64::new(0),
             articles_committed: AtomicU64::new(0),
             articles_revised: AtomicU64::new(0),
             feeds_planned: AtomicU64::new(0),
@@ -251,6 +255,7 @@ impl Metrics {
             pages_fetched: self.pages_fetched.load(Relaxed),
             pages_failed: self.pages_failed.load(Relaxed),
             pages_disallowed: self.pages_disallowed.load(Relaxed),
+            deferred: self.deferred.load(Relaxed),
             articles_committed: self.articles_committed.load(Relaxed),
             articles_revised: self.articles_revised.load(Relaxed),
         }
@@ -322,6 +327,11 @@ impl Metrics {
     pub fn page_disallowed(&self) {
         self.pages_disallowed.fetch_add(1, Relaxed);
         self.robots_disallowed.inc();
+    }
+
+    /// A feed poll or a page waits for its host's `Retry-After`.
+    pub fn deferred(&self) {
+        self.deferred.fetch_add(1, Relaxed);
     }
 
     /// The page could not be used and the feed's content was stored instead.

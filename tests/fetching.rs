@@ -52,7 +52,8 @@ async fn retry_after_is_honoured_for_the_host_also_by_the_next_process() {
     store.add_feed(&server.url("/limited.xml"), None).unwrap();
     store.add_feed(&server.url("/other.xml"), None).unwrap();
     let s = poll_once(&cfg).await;
-    assert_eq!(s.feeds_failed, 2, "{s:?}");
+    // The limited feed failed; the other one on that host was put off, not failed.
+    assert_eq!((s.feeds_failed, s.deferred), (1, 1), "{s:?}");
     assert_eq!(
         server.hits().len(),
         1,
@@ -64,6 +65,9 @@ async fn retry_after_is_honoured_for_the_host_also_by_the_next_process() {
     let until = f.retry_after_until.unwrap();
     assert!(until > chrono::Utc::now() + chrono::Duration::minutes(59));
     assert!(f.next_poll_at.unwrap() >= until);
+    let other = feed_state(&store, &server.url("/other.xml"));
+    assert_eq!(other.error_count, 0);
+    assert!(other.next_poll_at.unwrap() >= until, "the other feed waits for the host too");
 
     // A new run (another process would be the same) sends nothing to that host.
     server.clear_hits();
@@ -204,4 +208,35 @@ async fn a_feed_that_does_not_parse_backs_off_and_recovers() {
     let ok = feed_state(&store, &server.url("/flaky.xml"));
     assert_eq!((ok.error_count, ok.state.as_str()), (0, "ok"));
     assert!(ok.last_error.is_none());
+}
+
+#[tokio::test]
+async fn another_feeds_retry_after_defers_a_feed_without_failing_it() {
+    let server = TestServer::start().await;
+    server.set("/busy.xml", Route::status(429).with_header("Retry-After", "1"));
+    server.set("/ok.xml", Route::ok("application/rss+xml", rss(&[("o1", "Fine", &server.url("/a/1"))])));
+    let dir = tempfile::tempdir().unwrap();
+    // One request at a time to the host: the 429 arrives before the second feed's turn.
+    let cfg = test_config_with(dir.path(), &[("per_host_concurrency", "1")]);
+    let store = open_store(&cfg);
+    store.add_feed(&server.url("/busy.xml"), None).unwrap();
+    store.add_feed(&server.url("/ok.xml"), None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.feeds_failed, s.deferred), (1, 1), "{s:?}");
+    assert!(server.hits_for("/ok.xml").is_empty(), "no request before the Retry-After");
+    let ok = feed_state(&store, &server.url("/ok.xml"));
+    assert_eq!((ok.error_count, ok.state.as_str()), (0, "ok"), "deferred, not failed");
+    assert!(ok.last_error.is_none());
+    assert!(ok.next_poll_at.unwrap() > chrono::Utc::now());
+    // After the wait, the deferred feed is due and polled normally.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let s = rill::daemon::run(
+        std::sync::Arc::new(cfg.clone()),
+        rill::daemon::Mode::DueOnce,
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert!(s.feeds_ok >= 1, "{s:?}");
+    assert_eq!(store.article_count().unwrap(), 1);
 }

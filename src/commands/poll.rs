@@ -153,7 +153,7 @@ async fn cancel_on_signal(token: CancellationToken) {
 pub fn describe(s: &Summary) -> String {
     format!(
         "polled {} feeds: {} ok, {} failed, {} not modified (304), {} unchanged; {} new articles, {} committed; \
-         pages: {} fetched, {} failed, {} disallowed by robots.txt",
+         pages: {} fetched, {} failed, {} disallowed by robots.txt; {} deferred for a host's Retry-After",
         s.feeds_polled,
         s.feeds_ok,
         s.feeds_failed,
@@ -163,6 +163,7 @@ pub fn describe(s: &Summary) -> String {
         s.articles_committed,
         s.pages_fetched,
         s.pages_failed,
-        s.pages_disallowed
+        s.pages_disallowed,
+        s.deferred
     )
 }

@@ -101,6 +101,12 @@ impl HostLimiter {
         Ok(Permit { _global: global, _host: host })
     }
 
+    /// When `key` may be contacted again, if it asked to wait.
+    pub fn blocked_until(&self, key: &str) -> Option<Instant> {
+        let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts.get(key).and_then(|slot| slot.blocked_until())
+    }
+
     /// Records a `Retry-After`: no request to `key` before `until`.
     pub fn block_until(&self, key: &str, until: Instant) {
         let slot = self.slot(key);

@@ -296,6 +296,11 @@ impl Fetcher {
         self.limiter.block_until(&host_key(url), Instant::now() + duration);
     }
 
+    /// How long `url`'s host has asked not to be contacted (its `Retry-After`), if it has.
+    pub fn blocked_for(&self, url: &Url) -> Option<Duration> {
+        self.limiter.blocked_until(&host_key(url)).map(|u| u.saturating_duration_since(Instant::now()))
+    }
+
     fn map_err(&self, e: reqwest::Error) -> FetchError {
         if e.is_timeout() {
             return FetchError::Timeout(self.timeout);

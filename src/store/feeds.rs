@@ -123,6 +123,9 @@ pub struct FeedUpdate {
     pub moved_to: Option<String>,
     /// What this poll showed of the feed's guids; the feed keeps the worst verdict seen.
     pub guid_trust: Option<crate::dedup::GuidTrust>,
+    /// The poll did not happen: the host asked to wait (another feed's `Retry-After`). Only
+    /// `next_poll_at` changes; the feed's state, errors and validators stay as they were.
+    pub deferred: bool,
 }
 
 /// HTTP validators and the body hash of the last full response.
@@ -313,6 +316,13 @@ pub(super) fn apply_update(
     feed_id: i64,
     u: &FeedUpdate,
 ) -> Result<(), StoreError> {
+    if u.deferred {
+        tx.execute(
+            "UPDATE feeds SET next_poll_at = ?2 WHERE id = ?1",
+            params![feed_id, fmt_time(u.next_poll_at)],
+        )?;
+        return Ok(());
+    }
     let (state, reason) = match &u.state {
         Some((s, r)) => (s.as_str(), Some(r.as_str())),
         None if u.error.is_some() => ("failing", None),
