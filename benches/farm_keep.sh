@@ -27,7 +27,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py=$venv/bin/python
 cargo build --release --manifest-path "$here/Cargo.toml" >&2
-rill=$here/target/release/rill
+rill=${RILL_OVERRIDE:-$here/target/release/rill}
 
 "$py" "$farmdir/farm.py" --feeds "${FEEDS:-2000}" --items "${ITEMS:-20}" --hosts "${HOSTS:-50}" --port "$port" \
   --latency-ms "${LATENCY_MS:-20}" --fail-share "${FAIL_SHARE:-0}" --dup-share "${DUP_SHARE:-0.15}" \
