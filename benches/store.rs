@@ -39,7 +39,7 @@ fn main() {
                 content: Some(format!("<p>{}</p>", article_text(i))),
                 ..Default::default()
             };
-            let fin = finish(None, &entry, false);
+            let fin = finish(None, &entry, false, &Default::default());
             (entry, fin)
         })
         .collect();

@@ -53,6 +53,8 @@ pub struct RawConfig {
     pub retention: RawRetention,
     #[serde(default)]
     pub api: RawApi,
+    #[serde(default)]
+    pub identity: RawIdentity,
     /// Feeds with their own settings: `[[feed]]` tables.
     #[serde(default)]
     pub feed: Vec<RawFeed>,
@@ -64,6 +66,16 @@ pub struct RawConfig {
 pub struct RawRetention {
     pub max_age: Option<String>,
     pub max_per_feed: Option<u64>,
+}
+
+/// `[identity]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIdentity {
+    pub tracking_params: Option<Vec<String>>,
+    #[serde(default)]
+    pub extra_tracking_params: Vec<String>,
+    pub strip_www: Option<bool>,
 }
 
 /// `[api]` as written.
@@ -158,6 +170,8 @@ pub struct Config {
     /// How long articles are kept (`[retention]`); the default keeps everything.
     pub retention: crate::store::Retention,
     pub api: ApiConfig,
+    /// `[identity]`: how article URLs are canonicalised into identity keys.
+    pub identity: crate::dedup::CanonOptions,
 }
 
 /// `[api]`: the HTTP endpoint for health, metrics and the live stream.
@@ -397,6 +411,24 @@ impl Config {
                 })?),
             },
         };
+        let id = raw.identity;
+        let mut tracking_params = id
+            .tracking_params
+            .unwrap_or_else(|| crate::dedup::DEFAULT_TRACKING_PARAMS.iter().map(|p| p.to_string()).collect());
+        tracking_params.extend(id.extra_tracking_params);
+        for p in &tracking_params {
+            let name = p.strip_suffix('*').unwrap_or(p);
+            if name.is_empty() || name.contains(['*', '=', '&', '#', ' ']) {
+                return Err(invalid(
+                    "identity.tracking_params",
+                    format!(
+                        "{p:?} is not a query parameter name (or a prefix ending in `*`, such as \"utm_*\")"
+                    ),
+                ));
+            }
+        }
+        let identity =
+            crate::dedup::CanonOptions { tracking_params, strip_www: id.strip_www.unwrap_or(true) };
         Ok(Config {
             source: path.map(Path::to_path_buf),
             storage,
@@ -406,6 +438,7 @@ impl Config {
             log,
             retention,
             api,
+            identity,
         })
     }
 }
@@ -555,6 +588,20 @@ mod tests {
         assert_eq!(parse_size("42").unwrap(), 42);
         assert!(parse_size("12 parsecs").is_err());
         assert!(parse_size("99999999999999999999GB").is_err());
+    }
+
+    #[test]
+    fn identity_tracking_params_extend_or_replace_the_built_in_list() {
+        let c =
+            Config::from_toml("[identity]\nextra_tracking_params = [\"src\", \"cmp_*\"]\n", None).unwrap();
+        let key = |c: &Config, u: &str| crate::dedup::canonicalize_url(u, &c.identity).unwrap().to_string();
+        assert_eq!(key(&c, "https://x.org/a?src=rss&cmpX=1&cmp_id=2&utm_source=z"), "https://x.org/a?cmpX=1");
+        let only = Config::from_toml("[identity]\ntracking_params = [\"src\"]\n", None).unwrap();
+        assert_eq!(key(&only, "https://x.org/a?src=rss&utm_source=z"), "https://x.org/a?utm_source=z");
+        let e = Config::from_toml("[identity]\nextra_tracking_params = [\"a=b\"]\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("identity.tracking_params") && e.contains("\"a=b\""), "{e}");
     }
 
     #[test]

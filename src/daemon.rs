@@ -96,7 +96,6 @@ struct Ctx {
     writer: WriterHandle,
     /// A read connection for the known-entry pre-check (short critical sections only).
     reader: Mutex<Store>,
-    canon: CanonOptions,
     stories: Mutex<Stories>,
     metrics: Arc<Metrics>,
     /// When the scheduler loop last went round and the writer last answered (for the watchdog).
@@ -215,7 +214,6 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
         robots: cfg.fetch.respect_robots.then(RobotsCache::default),
         writer,
         reader: Mutex::new(reader),
-        canon: CanonOptions::default(),
         metrics,
         heartbeat: Heartbeat::default(),
         pages: Arc::new(Semaphore::new(cfg.fetch.concurrency)),
@@ -794,7 +792,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     for (article_id, entry) in changed {
         // One revision of an article at a time; a later poll picks up what is still different.
         if lock(&ctx.revising).insert(article_id) {
-            spawn_page(ctx, PageJob { article_id, entry, revision_for_feed: Some(feed.id) }).await;
+            spawn_page(ctx, PageJob { article_id, key: None, entry, revision_for_feed: Some(feed.id) }).await;
         }
     }
     Ok(())
@@ -809,10 +807,11 @@ fn identify(
     feed_id: i64,
     entries: Vec<Entry>,
 ) -> Result<(Vec<NewEntry>, usize, Vec<(i64, Entry)>), FeedFailure> {
+    let cfg = ctx.cfg();
     let mut seen = HashSet::new();
     let keyed: Vec<(String, String, Entry)> = entries
         .into_iter()
-        .map(|e| (identity_key(&ctx.canon, feed_id, &e), entry_hash(&e), e))
+        .map(|e| (identity_key(&cfg.identity, feed_id, &e), entry_hash(&e), e))
         .filter(|(k, _, _)| seen.insert(k.clone()))
         .collect();
     let keys: Vec<(&str, Option<&str>)> =
@@ -843,10 +842,11 @@ const GUID_HISTORY: usize = 500;
 /// never rests on a guid when there is a link (see [`identity_key`]), so an unstable or reused
 /// guid cannot create or merge articles; the verdict is recorded on the feed for operators.
 fn guid_trust(ctx: &Ctx, feed_id: i64, entries: &[Entry]) -> Result<GuidTrust, FeedFailure> {
+    let cfg = ctx.cfg();
     let current: Vec<GuidObservation> = entries
         .iter()
         .map(|e| {
-            let link = e.link.as_deref().and_then(|l| canonicalize_url(l, &ctx.canon).ok());
+            let link = e.link.as_deref().and_then(|l| canonicalize_url(l, &cfg.identity).ok());
             GuidObservation::from_entry(e, link.as_ref())
         })
         .collect();
@@ -912,6 +912,8 @@ fn defer_page(ctx: &Arc<Ctx>, job: PageJob, left: Duration) {
 /// a feed changed (a revision).
 struct PageJob {
     article_id: i64,
+    /// Its identity key as stored (pending articles only).
+    key: Option<String>,
     entry: Entry,
     /// The feed that changed the entry, for a revision.
     revision_for_feed: Option<i64>,
@@ -919,7 +921,7 @@ struct PageJob {
 
 impl From<PendingArticle> for PageJob {
     fn from(p: PendingArticle) -> PageJob {
-        PageJob { article_id: p.article_id, entry: p.entry, revision_for_feed: None }
+        PageJob { article_id: p.article_id, key: Some(p.key), entry: p.entry, revision_for_feed: None }
     }
 }
 
@@ -950,8 +952,12 @@ pub struct FetchedPage {
 
 /// The pure end of the page stage: extract the page (if any), choose between it and the feed's
 /// content, enrich the chosen text, and compress the page for keeping when `keep_page`.
-pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool) -> Finished {
+pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool, canon: &CanonOptions) -> Finished {
     let from_page = page.map(|p| extract::extract_article(&p.body, Some(&p.url), Some(entry)));
+    let key = page.and_then(|p| {
+        let declared = from_page.as_ref().and_then(|a| a.canonical_url.as_deref());
+        page_identity(&p.url, declared, entry, canon)
+    });
     let article = extract::choose_article(from_page, entry);
     let enrichment = enrich::enrich(&article.text, article.title.as_deref());
     let fingerprints = Fingerprints::of(&article.text);
@@ -970,7 +976,21 @@ pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool) -> Fin
         story: None,
         outlet,
         revised_entry: None,
+        key,
     }
+}
+
+/// The identity a fetched page gives its article: the page's own same-site `rel=canonical` /
+/// `og:url` (`declared`), else the final URL after redirects ([`dedup::prefer_page_canonical`]).
+/// `None` when the entry has no parseable link (its key is then feed-scoped and stays).
+fn page_identity(
+    final_url: &Url,
+    declared: Option<&str>,
+    entry: &Entry,
+    canon: &CanonOptions,
+) -> Option<String> {
+    let link = Url::parse(entry.link.as_deref()?).ok()?;
+    Some(dedup::prefer_page_canonical(&link, declared, Some(final_url), canon).to_string())
 }
 
 /// How long an article stays a candidate for new articles of its story.
@@ -1006,6 +1026,13 @@ impl Stories {
                 self.story_of.remove(&old);
             }
         }
+    }
+
+    /// Drops an article that no longer exists (folded into another) from the index.
+    fn forget(&mut self, article_id: i64) {
+        self.index.remove(article_id);
+        self.story_of.remove(&article_id);
+        self.order.retain(|(_, id)| *id != article_id);
     }
 
     /// The story of a new article: the story of its best match at or above the threshold, else
@@ -1086,7 +1113,9 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
         let revised_entry =
             pending.revision_for_feed.map(|feed_id| EntryRevision { feed_id, entry: entry.clone() });
         let keep = !ctx.cfg().storage.keep_pages.is_zero();
-        let finished = tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep)).await;
+        let cfg = ctx.cfg();
+        let finished =
+            tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep, &cfg.identity)).await;
         let mut finished = match finished {
             Ok(f) => f,
             Err(e) => {
@@ -1094,6 +1123,7 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
                 return;
             }
         };
+        let rekeyed = finished.key.is_some() && finished.key != pending.key;
         if attempted && finished.article.source != crate::model::ContentSource::Page {
             ctx.metrics.extraction_failed();
         }
@@ -1115,6 +1145,11 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
         match ctx.writer.article_ready(pending.article_id, finished).await {
             Ok(true) => {
                 ctx.metrics.committed();
+            }
+            Ok(false) if rekeyed => {
+                // Folded into the article its page names as canonical: it no longer exists.
+                tracing::debug!("same article as one already stored under the page's canonical URL");
+                lock(&ctx.stories).forget(pending.article_id);
             }
             Ok(false) => {}
             Err(e) => warn!(error = %e, "cannot store article"),

@@ -486,3 +486,103 @@ async fn unstable_and_reused_guids_are_recorded_and_never_create_or_merge_articl
     assert_eq!(trust(server.url("/unstable.xml")), "unstable");
     assert_eq!(trust(server.url("/reused.xml")), "reused");
 }
+
+/// A page body with a `rel=canonical` link and enough text to extract and fingerprint.
+fn page_with_canonical(canonical: &str, title: &str, words: &str) -> String {
+    let para = |n: usize| {
+        format!("<p>{words} Paragraph {n} adds the detail that reporters gathered on the ground today.</p>")
+    };
+    format!(
+        "<html><head><title>{title}</title><link rel=\"canonical\" href=\"{canonical}\"></head>\
+         <body><article><h1>{title}</h1>{}{}{}{}</article></body></html>",
+        para(1),
+        para(2),
+        para(3),
+        para(4)
+    )
+}
+
+#[tokio::test]
+async fn the_page_decides_identity_proxy_redirects_and_canonical_links_make_one_article() {
+    let server = TestServer::start().await;
+    let text = "The harbour authority approved the new ferry terminal after a long public inquiry.";
+    // Feed one links a click-tracking proxy that redirects to the publisher's page.
+    server.set("/r/1", Route::status(301).with_header("location", &server.url("/story/1")));
+    server.set("/story/1", Route::ok("text/html", page_with_canonical("/story/1", "Ferry terminal", text)));
+    // Feed two links the mobile copy, whose page names the same canonical address.
+    server.set("/m/story/1", Route::ok("text/html", page_with_canonical("/story/1", "Ferry terminal", text)));
+    // Two different articles whose pages both (wrongly) name one section page as canonical.
+    let other = "The city council voted to close the old library branch at the end of the year.";
+    let third = "Farmers in the valley reported the earliest grape harvest since records began.";
+    server.set("/c/2", Route::ok("text/html", page_with_canonical("/section", "Library", other)));
+    server.set("/c/3", Route::ok("text/html", page_with_canonical("/section", "Harvest", third)));
+    server.set(
+        "/one.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[("o1", "Ferry terminal", &server.url("/r/1")), ("o2", "Library", &server.url("/c/2"))]),
+        ),
+    );
+    server.set(
+        "/two.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                ("t1", "Ferry terminal (mobile)", &server.url("/m/story/1")),
+                ("t3", "Harvest", &server.url("/c/3")),
+            ]),
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config(dir.path(), true);
+    subscribe(&open_store(&cfg), &server, &["/one.xml", "/two.xml"]);
+
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.new_articles, 4, "{s:?}");
+    let store = open_store(&cfg);
+    let rows = store.articles_since(0, 10).unwrap();
+    assert_eq!(rows.len(), 3, "the ferry story is one article: {rows:#?}");
+    let story = canon(&server.url("/story/1"));
+    let ferry = rows.iter().find(|r| r.url == story).expect("keyed by the page's canonical URL");
+    let mut feeds = ferry.feeds.clone();
+    feeds.sort();
+    assert_eq!(feeds, vec![server.url("/one.xml"), server.url("/two.xml")]);
+    // Different texts behind one bogus canonical stay two articles.
+    assert!(rows.iter().any(|r| r.title.as_deref() == Some("Library")));
+    assert!(rows.iter().any(|r| r.title.as_deref() == Some("Harvest")));
+    assert!(store.pending_articles().unwrap().is_empty());
+    assert_fts_in_step(&store);
+
+    // The next poll (the feeds changed, so they are read again) recognises the proxy and the
+    // mobile links: only the one new entry is new, and no known page is fetched again.
+    server.set(
+        "/two.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[
+                ("t1", "Ferry terminal (mobile)", &server.url("/m/story/1")),
+                ("t3", "Harvest", &server.url("/c/3")),
+                ("t4", "New one", &server.url("/c/4")),
+            ]),
+        ),
+    );
+    server.set(
+        "/one.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&[("o2", "Library", &server.url("/c/2")), ("o1", "Ferry terminal", &server.url("/r/1"))]),
+        ),
+    );
+    server.clear_hits();
+    let s = poll_once(&cfg).await;
+    assert_eq!(s.new_articles, 1, "{s:?}");
+    for path in ["/r/1", "/story/1", "/m/story/1", "/c/2", "/c/3"] {
+        assert!(server.hits_for(path).is_empty(), "{path} fetched again");
+    }
+    assert_eq!(store.articles_since(0, 10).unwrap().len(), 4);
+}
+
+/// The identity key rill gives a URL (the test server is plain http on 127.0.0.1).
+fn canon(url: &str) -> String {
+    rill::dedup::canonicalize_url(url, &Default::default()).unwrap().to_string()
+}

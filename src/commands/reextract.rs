@@ -42,7 +42,7 @@ pub fn run(cfg: &Config, args: &ReextractArgs) -> anyhow::Result<ExitCode> {
                 continue;
             };
             let fetched = FetchedPage { body, url, content_type: page.content_type.clone() };
-            batch.push((id, finish(Some(&fetched), &stored.entry, false)));
+            batch.push((id, finish(Some(&fetched), &stored.entry, false, &cfg.identity)));
         }
         done += batch.len();
         changed += store.revise_articles(&batch).context("cannot store re-extracted articles")?;

@@ -116,7 +116,7 @@ pub const DEFAULT_TRACKING_PARAMS: &[&str] = &[
 ];
 
 /// Options for [`canonicalize_url`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonOptions {
     /// Query parameters dropped as tracking noise. An entry ending in `*` is a prefix. Matched
     /// case-insensitively against the percent-decoded parameter name.

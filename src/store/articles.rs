@@ -52,6 +52,10 @@ pub struct Finished {
     pub outlet: Option<String>,
     /// Set when a feed changed the entry: its new title, summary, content and update time.
     pub revised_entry: Option<EntryRevision>,
+    /// The article's identity as its page gives it (the final URL after redirects, or the
+    /// page's same-site `rel=canonical`), when a page was fetched. When it differs from the
+    /// entry's key, completing the article re-keys it (see [`complete_article`]).
+    pub key: Option<String>,
 }
 
 /// An article stored but not yet visible: its page still has to be fetched and extracted.
@@ -247,13 +251,16 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, af.article_id IS NOT NULL, af.entry_hash FROM articles a
              LEFT JOIN article_feeds af ON af.article_id = a.id AND af.feed_id = ?2
-             WHERE a.url = ?1",
+             WHERE a.id = ?1",
         )?;
         keys.iter()
             .map(|(k, hash)| {
-                let found: Option<(i64, bool, Option<String>)> = stmt
-                    .query_row(params![k, feed_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()?;
+                let found: Option<(i64, bool, Option<String>)> = match article_by_key(&self.conn, k)? {
+                    Some(id) => stmt
+                        .query_row(params![id, feed_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                        .optional()?,
+                    None => None,
+                };
                 Ok(match found {
                     None if is_tombstoned(&self.conn, k)? => KeyState::KnownHere,
                     None => KeyState::New,
@@ -322,6 +329,22 @@ impl Store {
     }
 }
 
+/// The article with this identity key: its own canonical URL, or an address it was stored
+/// under before its page named another one (`article_aliases`).
+fn article_by_key(conn: &Connection, key: &str) -> Result<Option<i64>, StoreError> {
+    let own = conn
+        .prepare_cached("SELECT id FROM articles WHERE url = ?1")?
+        .query_row(params![key], |r| r.get(0))
+        .optional()?;
+    if own.is_some() {
+        return Ok(own);
+    }
+    Ok(conn
+        .prepare_cached("SELECT article_id FROM article_aliases WHERE url = ?1")?
+        .query_row(params![key], |r| r.get(0))
+        .optional()?)
+}
+
 /// Whether retention pruned the article with this identity key.
 fn is_tombstoned(conn: &Connection, key: &str) -> Result<bool, StoreError> {
     Ok(conn
@@ -357,11 +380,7 @@ pub(super) fn insert_entries(
     let now_s = fmt_time(now);
     let mut out = Inserted::default();
     for new in entries {
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT id FROM articles WHERE url = ?1")?
-            .query_row(params![new.key], |r| r.get(0))
-            .optional()?;
-        let article_id = match existing {
+        let article_id = match article_by_key(tx, &new.key)? {
             Some(id) => {
                 out.known += 1;
                 id
@@ -426,6 +445,11 @@ pub(super) fn complete_article(
     if !matches!(pending, Some(None)) {
         return Ok(false);
     }
+    if let Some(key) = fin.key.as_deref() {
+        if rekey(tx, article_id, key, fin)? == Rekey::Merged {
+            return Ok(false);
+        }
+    }
     let seq = next_seq(tx)?;
     tx.prepare_cached("UPDATE articles SET seq = ?2, committed_at = ?3 WHERE id = ?1")?.execute(params![
         article_id,
@@ -434,6 +458,90 @@ pub(super) fn complete_article(
     ])?;
     write_content(tx, article_id, fin)?;
     Ok(true)
+}
+
+/// What [`rekey`] did with a pending article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rekey {
+    /// It keeps its key (the page agrees, or its address is taken by a different article).
+    Kept,
+    /// It now has the page's key; its entry's key is an alias.
+    Moved,
+    /// The page's key is an article already stored with the same text (or a pruned one): the
+    /// pending article was folded into it and no longer exists.
+    Merged,
+}
+
+/// Most differing SimHash bits for a pending article to be folded into the stored article
+/// its page names as canonical. Loose enough for a page that changed a little since the other
+/// copy was extracted; strict enough that a site whose every page names one section page as
+/// canonical (a CMS bug) does not merge distinct articles.
+const REKEY_MAX_DISTANCE: u32 = 12;
+
+/// Moves a pending article to the identity its page gave it. The entry's key stays known as
+/// an alias, so a later entry that links it finds this article. If the new key belongs to
+/// another article, the two are the same article only when their texts agree (same content
+/// hash, or SimHash within [`REKEY_MAX_DISTANCE`]): then this article's feed links move to the
+/// other and this one is deleted (it was never visible, so no consumer saw it). A key pruned by
+/// retention stays pruned: the article is dropped and its own key tombstoned too.
+fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<Rekey, StoreError> {
+    let own: String = tx
+        .prepare_cached("SELECT url FROM articles WHERE id = ?1")?
+        .query_row(params![article_id], |r| r.get(0))?;
+    if own == key {
+        return Ok(Rekey::Kept);
+    }
+    let target = match article_by_key(tx, key)? {
+        Some(id) if id == article_id => return Ok(Rekey::Kept),
+        Some(id) => Some(id),
+        None if is_tombstoned(tx, key)? => {
+            tx.prepare_cached(
+                "INSERT INTO tombstones (url, article_id, seq, pruned_at) VALUES (?1, ?2, NULL, ?3)
+                 ON CONFLICT (url) DO NOTHING",
+            )?
+            .execute(params![own, article_id, fmt_time(Utc::now())])?;
+            tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![article_id])?;
+            return Ok(Rekey::Merged);
+        }
+        None => None,
+    };
+    let Some(target) = target else {
+        tx.prepare_cached("UPDATE articles SET url = ?2 WHERE id = ?1")?.execute(params![article_id, key])?;
+        tx.prepare_cached(
+            "INSERT INTO article_aliases (url, article_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![own, article_id])?;
+        return Ok(Rekey::Moved);
+    };
+    let theirs: Option<(i64, i64)> = tx
+        .prepare_cached("SELECT content_hash, simhash FROM article_fingerprints WHERE article_id = ?1")?
+        .query_row(params![target], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let same_text = match (theirs, &fin.fingerprints) {
+        (Some((hash, sim)), Some(fp)) => {
+            hash == fp.content_hash as i64 || ((sim as u64) ^ fp.simhash).count_ones() <= REKEY_MAX_DISTANCE
+        }
+        // The other is still pending (no text yet), or this one has none: not provably the
+        // same article, so both stay.
+        _ => false,
+    };
+    if !same_text {
+        return Ok(Rekey::Kept);
+    }
+    tx.prepare_cached(
+        "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at, entry_hash)
+         SELECT ?2, feed_id, entry_id, first_seen_at, entry_hash FROM article_feeds WHERE article_id = ?1
+         ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![article_id, target])?;
+    tx.prepare_cached("UPDATE article_aliases SET article_id = ?2 WHERE article_id = ?1")?
+        .execute(params![article_id, target])?;
+    tx.prepare_cached(
+        "INSERT INTO article_aliases (url, article_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![own, target])?;
+    tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![article_id])?;
+    Ok(Rekey::Merged)
 }
 
 /// Re-extraction of a visible article: when its text or title changed it gets a new seq, a new

@@ -116,6 +116,13 @@ fn prune_one(tx: &Connection, id: i64, pruned_at: &str) -> Result<(), StoreError
          ON CONFLICT (url) DO NOTHING",
     )?
     .execute(params![url, id, seq, pruned_at])?;
+    // The addresses it was also known by stay known too.
+    tx.prepare_cached(
+        "INSERT INTO tombstones (url, article_id, seq, pruned_at)
+         SELECT url, article_id, ?2, ?3 FROM article_aliases WHERE article_id = ?1
+         ON CONFLICT (url) DO NOTHING",
+    )?
+    .execute(params![id, seq, pruned_at])?;
     tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![id])?;
     if let Some(story) = story {
         let left: i64 = tx
@@ -225,6 +232,29 @@ mod tests {
         // A tombstoned key is known: a feed that still lists it does not bring it back.
         assert_eq!(
             s.classify_keys(1, &[("https://x.example/1", None)]).unwrap(),
+            vec![crate::store::KeyState::KnownHere]
+        );
+    }
+
+    #[test]
+    fn a_pruned_article_tombstones_its_aliases_too() {
+        let mut s = filled();
+        s.conn()
+            .execute(
+                "INSERT INTO article_aliases (url, article_id) VALUES ('https://proxy.example/r/1', 1)",
+                [],
+            )
+            .unwrap();
+        let policy = Retention { max_age: Some(Duration::from_secs(7 * 86400)), max_per_feed: None };
+        let tx = s.conn.transaction().unwrap();
+        prune_articles(&tx, &policy, 100, now()).unwrap();
+        tx.commit().unwrap();
+        let aliases: i64 =
+            s.conn().query_row("SELECT count(*) FROM article_aliases", [], |r| r.get(0)).unwrap();
+        assert_eq!(aliases, 0);
+        // An entry that still links the old address is not stored again.
+        assert_eq!(
+            s.classify_keys(1, &[("https://proxy.example/r/1", None)]).unwrap(),
             vec![crate::store::KeyState::KnownHere]
         );
     }

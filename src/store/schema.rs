@@ -184,6 +184,17 @@ pub const MIGRATIONS: &[&str] = &[
     -- Updated entries: what the feed last said about the entry, to notice when it changes.
     ALTER TABLE article_feeds ADD COLUMN entry_hash TEXT;
     "#,
+    // 4: identity from the page. When the fetched page names another address for the article
+    //    (the final URL after a feed proxy's redirect, or its own same-site rel=canonical), the
+    //    article is re-keyed to it and the entry's address stays known here, so the next entry
+    //    that links either address finds the same article.
+    r#"
+    CREATE TABLE article_aliases (
+        url        TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX article_aliases_by_article ON article_aliases (article_id);
+    "#,
 ];
 
 /// The schema version this build writes.
