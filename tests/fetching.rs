@@ -183,6 +183,51 @@ async fn the_address_guard_refuses_loopback_and_metadata_addresses_by_default() 
 }
 
 #[tokio::test]
+async fn a_redirect_from_a_public_looking_url_to_loopback_is_refused() {
+    // The test server plays an HTTP proxy, so that `http://news.example.com/...` (a public-looking
+    // name that never reaches DNS) answers: with a redirect to the loopback server itself, to the
+    // cloud metadata address, and to `localhost`. The guard is on.
+    let server = TestServer::start().await;
+    let port = server.addr.port();
+    simple_feed(&server, "/secret.xml");
+    server.set("/to-loopback.xml", Route::status(302).with_header("location", &server.url("/secret.xml")));
+    server.set(
+        "/to-metadata.xml",
+        Route::status(301).with_header("location", "http://169.254.169.254/latest/meta-data/"),
+    );
+    server.set(
+        "/to-localhost.xml",
+        Route::status(307).with_header("location", &format!("http://localhost:{port}/secret.xml")),
+    );
+    server.set(
+        "/to-ipv6.xml",
+        Route::status(308).with_header("location", &format!("http://[::1]:{port}/secret.xml")),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = test_config_with(dir.path(), &[("allow_private_addresses", "false")]);
+    let store = open_store(&cfg);
+    let via_proxy = rill::fetch::RequestSettings { proxy: Some(server.url("/")), ..Default::default() };
+    let paths = ["/to-loopback.xml", "/to-metadata.xml", "/to-localhost.xml", "/to-ipv6.xml"];
+    for p in paths {
+        store.add_feed_with(&format!("http://news.example.com{p}"), None, Some(&via_proxy)).unwrap();
+    }
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.feeds_ok, s.feeds_failed, s.new_articles), (0, 4, 0), "{s:?}");
+    // Each public-looking URL was asked for once (through the proxy); the loopback target never.
+    for p in paths {
+        assert_eq!(server.hits_for(p).len(), 1, "{p}");
+    }
+    assert!(server.hits_for("/secret.xml").is_empty(), "a redirect reached the loopback target");
+    for f in store.list_feeds().unwrap() {
+        let e = f.last_error.unwrap();
+        assert!(e.contains("non-public address"), "{}: {e}", f.url);
+        // The feed keeps its URL: a refused permanent redirect moves nothing.
+        assert!(f.url.starts_with("http://news.example.com/"), "{}", f.url);
+    }
+    assert_eq!(article_counts(&store).0, 0);
+}
+
+#[tokio::test]
 async fn a_feed_that_does_not_parse_backs_off_and_recovers() {
     let server = TestServer::start().await;
     server.set(
