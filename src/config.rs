@@ -96,6 +96,13 @@ pub struct RawFeed {
     pub headers: std::collections::BTreeMap<String, String>,
     pub basic_auth: Option<String>,
     pub proxy: Option<String>,
+    pub timeout: Option<String>,
+    pub max_feed_bytes: Option<RawSize>,
+    pub per_host_interval: Option<String>,
+    pub min_interval: Option<String>,
+    pub max_interval: Option<String>,
+    pub fetch_pages: Option<bool>,
+    pub respect_robots: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -322,11 +329,42 @@ impl Config {
                 .into_iter()
                 .map(|f| {
                     let url = feed_url(&f.url).map_err(|m| invalid("feed.url", m))?;
+                    let opt_duration = |key: &'static str, v: Option<String>| {
+                        v.map(|v| parse_duration(&v).map_err(|m| invalid(key, format!("{url}: {m}"))))
+                            .transpose()
+                    };
+                    let timeout = opt_duration("feed.timeout", f.timeout)?;
+                    if timeout.is_some_and(|t| t.is_zero()) {
+                        return Err(invalid("feed.timeout", format!("{url}: must be longer than zero")));
+                    }
+                    let (min, max) = (
+                        opt_duration("feed.min_interval", f.min_interval)?,
+                        opt_duration("feed.max_interval", f.max_interval)?,
+                    );
+                    if let (Some(min), Some(max)) = (min, max) {
+                        if min > max {
+                            return Err(invalid(
+                                "feed.min_interval",
+                                format!("{url}: is larger than its max_interval"),
+                            ));
+                        }
+                    }
                     let request = crate::fetch::RequestSettings {
                         user_agent: f.user_agent,
                         headers: f.headers.into_iter().collect(),
                         basic_auth: f.basic_auth,
                         proxy: f.proxy,
+                        timeout_ms: timeout.map(|d| d.as_millis() as u64),
+                        max_bytes: f
+                            .max_feed_bytes
+                            .map(|v| size("feed.max_feed_bytes", Some(v), 0))
+                            .transpose()?,
+                        host_interval_ms: opt_duration("feed.per_host_interval", f.per_host_interval)?
+                            .map(|d| d.as_millis() as u64),
+                        min_interval_s: min.map(|d| d.as_secs()),
+                        max_interval_s: max.map(|d| d.as_secs()),
+                        fetch_pages: f.fetch_pages,
+                        respect_robots: f.respect_robots,
                     };
                     request.validate().map_err(|e| invalid("feed", format!("{url}: {e}")))?;
                     Ok(ConfigFeed { url, title: f.title, request })

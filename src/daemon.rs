@@ -91,8 +91,9 @@ struct Ctx {
     /// The configuration in force; SIGHUP swaps in a new one.
     cfg: ArcSwap<Config>,
     fetcher: Fetcher,
-    /// robots.txt per host for page fetches; `None` when `fetch.respect_robots` is off.
-    robots: Option<RobotsCache>,
+    /// robots.txt per host for page fetches (consulted when `fetch.respect_robots` or the
+    /// feed's own setting says so).
+    robots: RobotsCache,
     writer: WriterHandle,
     /// A read connection for the known-entry pre-check (short critical sections only).
     reader: Mutex<Store>,
@@ -211,7 +212,7 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
         revising: Mutex::default(),
         stories: Mutex::new(stories),
         fetcher,
-        robots: cfg.fetch.respect_robots.then(RobotsCache::default),
+        robots: RobotsCache::default(),
         writer,
         reader: Mutex::new(reader),
         metrics,
@@ -328,7 +329,12 @@ async fn apply_reloads(ctx: Arc<Ctx>, mut rx: mpsc::UnboundedReceiver<Config>) {
         if new.storage.path != old.storage.path {
             restart_needed.push("storage.path");
         }
-        if new.fetch != old.fetch {
+        let reloadable = |f: &crate::config::FetchConfig| {
+            let mut f = f.clone();
+            (f.fetch_pages, f.respect_robots, f.max_feed_bytes, f.max_page_bytes) = (true, true, 0, 0);
+            f
+        };
+        if reloadable(&new.fetch) != reloadable(&old.fetch) {
             restart_needed.push("[fetch] client settings");
         }
         if new.api != old.api {
@@ -350,10 +356,11 @@ async fn apply_reloads(ctx: Arc<Ctx>, mut rx: mpsc::UnboundedReceiver<Config>) {
                 // Keep what is bound at start-up; everything else is read per use.
                 kept.storage.path = old.storage.path.clone();
                 kept.api = old.api.clone();
-                let fetch_pages = kept.fetch.fetch_pages;
+                let (fetch_pages, robots) = (kept.fetch.fetch_pages, kept.fetch.respect_robots);
                 let (max_feed, max_page) = (kept.fetch.max_feed_bytes, kept.fetch.max_page_bytes);
                 kept.fetch = old.fetch.clone();
                 kept.fetch.fetch_pages = fetch_pages;
+                kept.fetch.respect_robots = robots;
                 kept.fetch.max_feed_bytes = max_feed;
                 kept.fetch.max_page_bytes = max_page;
                 ctx.cfg.store(Arc::new(kept));
@@ -655,7 +662,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         url: &url,
         etag: feed.etag.as_deref(),
         last_modified: feed.last_modified.as_deref(),
-        max_bytes: ctx.cfg().fetch.max_feed_bytes,
+        max_bytes: feed.request.as_ref().and_then(|r| r.max_bytes).unwrap_or(ctx.cfg().fetch.max_feed_bytes),
         accept: ACCEPT_FEED,
         settings: feed.request.as_ref(),
     };
@@ -693,7 +700,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
             fresh_for: fetched.fresh_for,
             ..Default::default()
         };
-        let (next, interval) = schedule::after_success(&ctx.cfg().schedule, now, &facts, jitter);
+        let (next, interval) = schedule::after_success(&feed_schedule(ctx, feed), now, &facts, jitter);
         let update = FeedUpdate {
             fetched_at: now,
             status: Some(fetched.status),
@@ -720,7 +727,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
             fresh_for: fetched.fresh_for,
             ..Default::default()
         };
-        let (next, interval) = schedule::after_success(&ctx.cfg().schedule, now, &facts, jitter);
+        let (next, interval) = schedule::after_success(&feed_schedule(ctx, feed), now, &facts, jitter);
         let update = FeedUpdate {
             fetched_at: now,
             status: Some(fetched.status),
@@ -767,7 +774,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         hints: Some(&hints),
         fresh_for: fetched.fresh_for,
     };
-    let (next, interval) = schedule::after_success(&ctx.cfg().schedule, now, &facts, jitter);
+    let (next, interval) = schedule::after_success(&feed_schedule(ctx, feed), now, &facts, jitter);
     let update = FeedUpdate {
         fetched_at: now,
         status: Some(fetched.status),
@@ -786,13 +793,15 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     }
     let stored = ctx.writer.feed_polled(feed.id, update, entries).await?;
     ctx.metrics.entries(stored.pending.len() as u64, stored.known as u64);
+    let policy = PagePolicy::of(feed);
     for p in stored.pending {
-        spawn_page(ctx, PageJob::from(p)).await;
+        spawn_page(ctx, PageJob { policy, ..PageJob::from(p) }).await;
     }
     for (article_id, entry) in changed {
         // One revision of an article at a time; a later poll picks up what is still different.
         if lock(&ctx.revising).insert(article_id) {
-            spawn_page(ctx, PageJob { article_id, key: None, entry, revision_for_feed: Some(feed.id) }).await;
+            let job = PageJob { article_id, key: None, entry, revision_for_feed: Some(feed.id), policy };
+            spawn_page(ctx, job).await;
         }
     }
     Ok(())
@@ -854,6 +863,14 @@ fn guid_trust(ctx: &Ctx, feed_id: i64, entries: &[Entry]) -> Result<GuidTrust, F
     Ok(dedup::assess_guid_trust(&previous, &current))
 }
 
+/// The schedule bounds of one feed: `[schedule]` with the feed's own overrides.
+fn feed_schedule(ctx: &Ctx, feed: &FeedRecord) -> crate::config::ScheduleConfig {
+    match &feed.request {
+        Some(r) => r.schedule(&ctx.cfg().schedule),
+        None => ctx.cfg().schedule.clone(),
+    }
+}
+
 /// The identity of an entry: its canonical link, else a key scoped to the feed and entry id.
 pub fn identity_key(canon: &CanonOptions, feed_id: i64, entry: &Entry) -> String {
     entry
@@ -877,7 +894,8 @@ async fn store_failure(
         FeedFailure::Fetch(e) => e.retry_after(),
         _ => None,
     };
-    let next = schedule::after_failure(&ctx.cfg().schedule, now, feed.error_count + 1, retry_after, jitter);
+    let next =
+        schedule::after_failure(&feed_schedule(ctx, feed), now, feed.error_count + 1, retry_after, jitter);
     let retry_after_until = retry_after.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
     let update = FeedUpdate {
         fetched_at: now,
@@ -917,11 +935,35 @@ struct PageJob {
     entry: Entry,
     /// The feed that changed the entry, for a revision.
     revision_for_feed: Option<i64>,
+    /// The feed's own page settings (an article resumed after a restart has none).
+    policy: PagePolicy,
+}
+
+/// A feed's overrides of `fetch.fetch_pages` and `fetch.respect_robots` for its articles.
+#[derive(Debug, Clone, Copy, Default)]
+struct PagePolicy {
+    fetch_pages: Option<bool>,
+    respect_robots: Option<bool>,
+}
+
+impl PagePolicy {
+    fn of(feed: &FeedRecord) -> PagePolicy {
+        feed.request.as_ref().map_or_else(PagePolicy::default, |r| PagePolicy {
+            fetch_pages: r.fetch_pages,
+            respect_robots: r.respect_robots,
+        })
+    }
 }
 
 impl From<PendingArticle> for PageJob {
     fn from(p: PendingArticle) -> PageJob {
-        PageJob { article_id: p.article_id, key: Some(p.key), entry: p.entry, revision_for_feed: None }
+        PageJob {
+            article_id: p.article_id,
+            key: Some(p.key),
+            entry: p.entry,
+            revision_for_feed: None,
+            policy: PagePolicy::default(),
+        }
     }
 }
 
@@ -1061,7 +1103,7 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
     async {
         let mut attempted = false;
         let page = match pending.entry.link.as_deref().map(Url::parse) {
-            Some(Ok(url)) if ctx.cfg().fetch.fetch_pages => {
+            Some(Ok(url)) if pending.policy.fetch_pages.unwrap_or(ctx.cfg().fetch.fetch_pages) => {
                 attempted = true;
                 // The host asked to wait: come back then rather than give up the page.
                 if let Some(left) = ctx.fetcher.blocked_for(&url).filter(|l| *l <= MAX_PAGE_DEFER) {
@@ -1077,9 +1119,10 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
                     accept: ACCEPT_PAGE,
                     settings: None,
                 };
-                let verdict = match &ctx.robots {
-                    Some(robots) => robots.check(&ctx.fetcher, &url).await,
-                    None => Verdict::Allow,
+                let verdict = if pending.policy.respect_robots.unwrap_or(ctx.cfg().fetch.respect_robots) {
+                    ctx.robots.check(&ctx.fetcher, &url).await
+                } else {
+                    Verdict::Allow
                 };
                 let fetched = match verdict {
                     Verdict::Allow => {

@@ -285,3 +285,52 @@ async fn another_feeds_retry_after_defers_a_feed_without_failing_it() {
     assert!(s.feeds_ok >= 1, "{s:?}");
     assert_eq!(store.article_count().unwrap(), 1);
 }
+
+#[tokio::test]
+async fn per_feed_settings_override_the_global_ones_for_that_feed_only() {
+    let server = TestServer::start().await;
+    let page = "<html><body><article><p>A page long enough to be taken as the article body, with \
+                a second sentence for good measure.</p></article></body></html>";
+    for path in ["/a.xml", "/b.xml"] {
+        server.set(
+            path,
+            Route::ok("application/rss+xml", rss(&[("i1", "Item", &server.url(&format!("{path}/i1")))])),
+        );
+        server.set(&format!("{path}/i1"), Route::ok("text/html", page));
+    }
+    // Slow for its own short timeout, fine for the global one.
+    server.set(
+        "/slow.xml",
+        Route::ok("application/rss+xml", rss(&[("s1", "Slow", &server.url("/slow/s1"))]))
+            .with_delay(Duration::from_millis(600)),
+    );
+    server.set("/big.xml", Route::ok("application/rss+xml", rss(&[("g1", "Big", &server.url("/big/g1"))])));
+    let dir = tempfile::tempdir().unwrap();
+    let mut toml = config_toml_with(dir.path(), &[("fetch_pages", "true"), ("respect_robots", "false")]);
+    toml.push_str(&format!(
+        "[[feed]]\nurl = {:?}\nfetch_pages = false\nmin_interval = \"2h\"\nmax_interval = \"3h\"\n\
+         [[feed]]\nurl = {:?}\ntimeout = \"200ms\"\n\
+         [[feed]]\nurl = {:?}\nmax_feed_bytes = 64\n\
+         [[feed]]\nurl = {:?}\n",
+        server.url("/a.xml"),
+        server.url("/slow.xml"),
+        server.url("/big.xml"),
+        server.url("/b.xml"),
+    ));
+    let cfg = rill::config::Config::from_toml(&toml, None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.feeds_ok, s.feeds_failed), (2, 2), "{s:?}");
+    // Feed a: its page is not fetched (its own fetch_pages = false); feed b's is.
+    assert!(server.hits_for("/a.xml/i1").is_empty());
+    assert_eq!(server.hits_for("/b.xml/i1").len(), 1);
+    let store = open_store(&cfg);
+    let a = feed_state(&store, &server.url("/a.xml"));
+    let wait = a.next_poll_at.unwrap() - a.last_fetch_at.unwrap();
+    assert!(wait >= chrono::Duration::hours(2) && wait <= chrono::Duration::hours(3), "{wait:?}");
+    let b = feed_state(&store, &server.url("/b.xml"));
+    assert!(b.next_poll_at.unwrap() - b.last_fetch_at.unwrap() < chrono::Duration::hours(2));
+    let slow = feed_state(&store, &server.url("/slow.xml")).last_error.unwrap();
+    assert!(slow.contains("timed out"), "{slow}");
+    let big = feed_state(&store, &server.url("/big.xml")).last_error.unwrap();
+    assert!(big.contains("64"), "{big}");
+}

@@ -83,6 +83,7 @@ pub fn run(cfg: &Config, args: &FeedArgs) -> anyhow::Result<ExitCode> {
                     .collect::<Result<_, _>>()?,
                 basic_auth: basic_auth.clone(),
                 proxy: proxy.clone(),
+                ..Default::default()
             };
             request.validate()?;
             let store = open()?;

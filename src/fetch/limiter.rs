@@ -81,6 +81,12 @@ impl HostLimiter {
     /// Waits for a slot to request `key`, spacing starts by the configured interval. Returns
     /// `Err(until)` without waiting when the host asked not to be contacted before `until`.
     pub async fn acquire(&self, key: &str) -> Result<Permit, Instant> {
+        self.acquire_spaced(key, None).await
+    }
+
+    /// [`acquire`](Self::acquire), leaving at least `gap` (when longer than the configured
+    /// interval) before the next request to `key` may start: a feed's own, slower pace.
+    pub async fn acquire_spaced(&self, key: &str, gap: Option<Duration>) -> Result<Permit, Instant> {
         let slot = self.slot(key);
         if let Some(until) = slot.blocked_until() {
             return Err(until);
@@ -90,7 +96,7 @@ impl HostLimiter {
         let start = {
             let mut t = slot.timing.lock().unwrap_or_else(|p| p.into_inner());
             let start = t.next_start.max(Instant::now());
-            t.next_start = start + self.interval;
+            t.next_start = start + self.interval.max(gap.unwrap_or_default());
             start
         };
         tokio::time::sleep_until(start).await;
@@ -143,6 +149,20 @@ mod tests {
         let _b = lim.acquire("h").await.unwrap();
         assert!(Instant::now() - t0 >= Duration::from_secs(1));
         let _c = lim.acquire("other").await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_feed_gap_longer_than_the_interval_spaces_the_next_request() {
+        let lim = HostLimiter::new(10, 5, Duration::from_secs(1));
+        let t0 = Instant::now();
+        drop(lim.acquire_spaced("h", Some(Duration::from_secs(10))).await.unwrap());
+        drop(lim.acquire("h").await.unwrap());
+        assert!(Instant::now() - t0 >= Duration::from_secs(10));
+        // A shorter gap than the configured interval changes nothing.
+        let t1 = Instant::now();
+        drop(lim.acquire_spaced("h", Some(Duration::from_millis(10))).await.unwrap());
+        drop(lim.acquire("h").await.unwrap());
+        assert!(Instant::now() - t1 >= Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]

@@ -198,6 +198,7 @@ impl Fetcher {
         if let Some(s) = req.settings {
             s.validate()?;
         }
+        let timeout = req.settings.and_then(|s| s.timeout()).unwrap_or(self.timeout);
         let mut seen = HashSet::new();
         let mut moved_to: Option<Url> = None;
         let mut all_permanent = true;
@@ -207,10 +208,11 @@ impl Fetcher {
                 return Err(FetchError::RedirectLoop(url.to_string()));
             }
             let key = host_key(&url);
-            let _permit =
-                self.limiter.acquire(&key).await.map_err(|until| {
-                    FetchError::HostBlocked(until.saturating_duration_since(Instant::now()))
-                })?;
+            let _permit = self
+                .limiter
+                .acquire_spaced(&key, req.settings.and_then(|s| s.host_interval()))
+                .await
+                .map_err(|until| FetchError::HostBlocked(until.saturating_duration_since(Instant::now())))?;
             let mut headers = HeaderMap::new();
             headers.insert(header::ACCEPT, HeaderValue::from_static(req.accept));
             if let Some(v) = req.etag.and_then(|e| HeaderValue::from_str(e).ok()) {
@@ -219,7 +221,7 @@ impl Fetcher {
             if let Some(v) = req.last_modified.and_then(|e| HeaderValue::from_str(e).ok()) {
                 headers.insert(header::IF_MODIFIED_SINCE, v);
             }
-            let mut builder = client.get(url.clone());
+            let mut builder = client.get(url.clone()).timeout(timeout);
             if let Some(s) = req.settings {
                 if let Some(ua) = s.user_agent.as_deref().and_then(|ua| HeaderValue::from_str(ua).ok()) {
                     headers.insert(header::USER_AGENT, ua);
@@ -238,7 +240,7 @@ impl Fetcher {
                     }
                 }
             }
-            let resp = builder.headers(headers).send().await.map_err(|e| self.map_err(e))?;
+            let resp = builder.headers(headers).send().await.map_err(|e| self.map_err(e, timeout))?;
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = resp
@@ -275,7 +277,7 @@ impl Fetcher {
             let body = if status == StatusCode::NOT_MODIFIED {
                 None
             } else {
-                Some(read_limited(resp, req.max_bytes, self.timeout, truncate).await?)
+                Some(read_limited(resp, req.max_bytes, timeout, truncate).await?)
             };
             return Ok(Fetched {
                 status: status.as_u16(),
@@ -301,9 +303,9 @@ impl Fetcher {
         self.limiter.blocked_until(&host_key(url)).map(|u| u.saturating_duration_since(Instant::now()))
     }
 
-    fn map_err(&self, e: reqwest::Error) -> FetchError {
+    fn map_err(&self, e: reqwest::Error, timeout: Duration) -> FetchError {
         if e.is_timeout() {
-            return FetchError::Timeout(self.timeout);
+            return FetchError::Timeout(timeout);
         }
         let chain = error_chain(&e);
         if chain.contains("address guard") {

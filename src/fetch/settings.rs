@@ -19,6 +19,28 @@ pub struct RequestSettings {
     /// A proxy URL for this feed (`http://`, `https://` or `socks5://`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
+    /// Total time limit of this feed's requests (`fetch.timeout` otherwise), in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// Body size limit of this feed (`fetch.max_feed_bytes` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u64>,
+    /// Minimum gap after each request for this feed before the next request to its host
+    /// (the larger of this and `fetch.per_host_interval`), in milliseconds: for a fragile host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_interval_ms: Option<u64>,
+    /// Bounds of this feed's adaptive poll interval (`schedule.min_interval` / `max_interval`
+    /// otherwise), in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_interval_s: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_interval_s: Option<u64>,
+    /// Whether to fetch the pages of this feed's articles (`fetch.fetch_pages` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch_pages: Option<bool>,
+    /// Whether those page fetches obey robots.txt (`fetch.respect_robots` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respect_robots: Option<bool>,
 }
 
 impl std::fmt::Debug for RequestSettings {
@@ -29,6 +51,13 @@ impl std::fmt::Debug for RequestSettings {
             .field("headers", &names)
             .field("basic_auth", &self.basic_auth.as_ref().map(|_| "<redacted>"))
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_bytes", &self.max_bytes)
+            .field("host_interval_ms", &self.host_interval_ms)
+            .field("min_interval_s", &self.min_interval_s)
+            .field("max_interval_s", &self.max_interval_s)
+            .field("fetch_pages", &self.fetch_pages)
+            .field("respect_robots", &self.respect_robots)
             .finish()
     }
 }
@@ -60,6 +89,30 @@ impl RequestSettings {
     pub fn parse_header(text: &str) -> Result<(String, String), SettingsError> {
         let (k, v) = text.split_once(':').ok_or_else(|| SettingsError::HeaderSyntax(text.to_string()))?;
         Ok((k.trim().to_string(), v.trim().to_string()))
+    }
+
+    /// This feed's total request time limit, if it has its own.
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        self.timeout_ms.map(std::time::Duration::from_millis)
+    }
+
+    /// This feed's gap before the next request to its host, if it has its own.
+    pub fn host_interval(&self) -> Option<std::time::Duration> {
+        self.host_interval_ms.map(std::time::Duration::from_millis)
+    }
+
+    /// The schedule bounds for this feed: the global ones with this feed's overrides.
+    pub fn schedule(&self, global: &crate::config::ScheduleConfig) -> crate::config::ScheduleConfig {
+        let mut s = global.clone();
+        if let Some(min) = self.min_interval_s {
+            s.min_interval = std::time::Duration::from_secs(min);
+        }
+        if let Some(max) = self.max_interval_s {
+            s.max_interval = std::time::Duration::from_secs(max);
+        }
+        s.max_interval = s.max_interval.max(s.min_interval);
+        s.interval = s.interval.clamp(s.min_interval, s.max_interval);
+        s
     }
 
     /// Checks every setting, so that a bad one is refused when it is added, not at poll time.
