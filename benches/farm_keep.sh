@@ -56,6 +56,10 @@ d={k: v-before["requests"].get(k,0) for k,v in now["requests"].items() if v-befo
 print(sys.argv[1], "farm saw:", json.dumps(d, sort_keys=True), "peak in-flight per host (whole farm run):", now["peak_inflight_per_host"])' "$@"
 }
 
+farm_cpu() {  # CPU seconds the farm process has used so far (utime + stime)
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$farm/stat" 2>/dev/null || echo 0
+}
+
 one() {  # label setup pass
   local label=$1 setup=$2 pass=$3 dir=$out/$1
   rm -rf "$dir"; mkdir -p "$dir"
@@ -63,7 +67,9 @@ one() {  # label setup pass
   [ -n "$setup" ] && (cd "$dir" && bash -c "$setup")
   curl -sf "$farm_url/stats" >"$dir/stats0.json"
   echo "$label load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local c0; c0=$(farm_cpu)
   "$py" "$farmdir/measure.py" "$label pass1" "cd '$dir' && $pass"
+  echo "$label pass1 farm_cpu_s=$(echo "$(farm_cpu) $c0" | awk '{printf "%.2f", $1 - $2}') (the farm is one Python process: near the pass's wall time, it is what limits the pass)"
   curl -sf "$farm_url/stats" >"$dir/stats1.json"
   stats_delta "$label pass1" "$dir/stats0.json" "$dir/stats1.json"
   if [ "$label" = client ]; then  # snapshot through SQLite (a plain cp would miss a leftover WAL)
