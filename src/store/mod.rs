@@ -316,6 +316,146 @@ mod upgrade_tests {
             store.conn().query_row("SELECT count(*) FROM tombstones", [], |r| r.get(0)).unwrap();
         assert_eq!(tombstones, 0);
     }
+
+    /// A version 3 database with a visible article, a tombstone and a pending article (stored
+    /// under a feed proxy's address) upgrades; the pending article is then completed under the
+    /// address its page gave, and the proxy address still finds it.
+    #[test]
+    fn a_version_3_database_upgrades_and_its_pending_article_can_be_rekeyed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+                 INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at)
+                   VALUES (1, 1, 'https://example.org/a', 'A', 'Body', '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z');
+                 INSERT INTO articles (id, url, link, title, fetched_at)
+                   VALUES (2, 'https://proxy.example/r/2', 'https://proxy.example/r/2', 'B', '2026-11-02T00:00:00Z');
+                 INSERT INTO article_feeds VALUES (1, 1, 'g1', '2026-11-01T00:00:00Z', 'h1');
+                 INSERT INTO article_feeds VALUES (2, 1, 'g2', '2026-11-02T00:00:00Z', 'h2');
+                 INSERT INTO tombstones VALUES ('https://example.org/old', 9, 3, '2026-11-01T00:00:00Z');
+                 UPDATE counters SET value = 3 WHERE name = 'seq';",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.pending_articles().unwrap().len(), 1);
+        let fin = articles::Finished {
+            article: crate::model::Article { text: "The body of B.".into(), ..Default::default() },
+            key: Some("https://example.org/b".into()),
+            ..Default::default()
+        };
+        let tx = store.conn.transaction().unwrap();
+        assert!(articles::complete_article(&tx, 2, &fin, Utc::now()).unwrap());
+        tx.commit().unwrap();
+        let rows = store.articles_since(0, 10).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.url.as_str()).collect::<Vec<_>>(),
+            ["https://example.org/a", "https://example.org/b"]
+        );
+        assert_eq!(rows[1].seq, 4);
+        assert_eq!(
+            store
+                .classify_keys(1, &[("https://proxy.example/r/2", None), ("https://example.org/old", None)])
+                .unwrap(),
+            vec![KeyState::KnownHere, KeyState::KnownHere]
+        );
+    }
+}
+
+#[cfg(test)]
+mod rekey_tests {
+    use super::*;
+    use crate::dedup::Fingerprints;
+
+    fn pending(s: &Store, id: i64, url: &str, feed: i64) {
+        s.conn()
+            .execute(
+                "INSERT INTO articles (id, url, link, fetched_at) VALUES (?1, ?2, ?2, '2026-11-02T00:00:00Z')",
+                rusqlite::params![id, url],
+            )
+            .unwrap();
+        s.conn()
+            .execute(
+                "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at) VALUES (?1, ?3, ?2, '2026-11-02T00:00:00Z')",
+                rusqlite::params![id, format!("g{id}"), feed],
+            )
+            .unwrap();
+    }
+
+    fn finished(text: &str, key: &str) -> articles::Finished {
+        articles::Finished {
+            article: crate::model::Article { text: text.into(), ..Default::default() },
+            fingerprints: Some(Fingerprints::of(text)),
+            key: Some(key.into()),
+            ..Default::default()
+        }
+    }
+
+    fn complete(s: &mut Store, id: i64, fin: &articles::Finished) -> bool {
+        let tx = s.conn.transaction().unwrap();
+        let done = articles::complete_article(&tx, id, fin, Utc::now()).unwrap();
+        tx.commit().unwrap();
+        done
+    }
+
+    fn urls(s: &Store) -> Vec<String> {
+        let mut stmt = s.conn().prepare("SELECT url FROM articles ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    const TEXT: &str = "The harbour authority approved the new ferry terminal on Tuesday after a \
+        public inquiry that lasted two years and heard from more than three hundred residents.";
+
+    #[test]
+    fn a_page_key_of_a_pruned_article_drops_the_copy_and_remembers_its_address() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_feed("https://example.org/feed", None).unwrap();
+        s.conn()
+            .execute(
+                "INSERT INTO tombstones VALUES ('https://example.org/a', 9, 3, '2026-11-01T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+        pending(&s, 1, "https://proxy.example/r/1", 1);
+        assert!(!complete(&mut s, 1, &finished(TEXT, "https://example.org/a")));
+        assert!(urls(&s).is_empty());
+        assert_eq!(
+            s.classify_keys(1, &[("https://proxy.example/r/1", None)]).unwrap(),
+            vec![KeyState::KnownHere]
+        );
+    }
+
+    #[test]
+    fn a_copy_merges_only_into_an_article_with_the_same_text() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_feed("https://example.org/feed", None).unwrap();
+        s.add_feed("https://proxy.example/feed", None).unwrap();
+        pending(&s, 1, "https://example.org/a", 1);
+        assert!(complete(&mut s, 1, &finished(TEXT, "https://example.org/a")));
+        // Same text under a proxy address: folded into article 1, its feed link moved.
+        pending(&s, 2, "https://proxy.example/r/2", 2);
+        assert!(!complete(&mut s, 2, &finished(TEXT, "https://example.org/a")));
+        assert_eq!(urls(&s), ["https://example.org/a"]);
+        let links: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM article_feeds WHERE article_id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(links, 2);
+        // A different text naming the same canonical (a CMS bug) stays its own article.
+        pending(&s, 3, "https://example.org/c", 1);
+        let other = "Farmers in the valley reported the earliest grape harvest since records began, \
+            blaming a dry spring and a hot summer for the early start of the picking season.";
+        assert!(complete(&mut s, 3, &finished(other, "https://example.org/a")));
+        assert_eq!(urls(&s), ["https://example.org/a", "https://example.org/c"]);
+        assert_eq!(s.articles_since(0, 10).unwrap().len(), 2);
+    }
 }
 
 #[cfg(test)]
