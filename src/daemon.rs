@@ -665,6 +665,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
         max_bytes: feed.request.as_ref().and_then(|r| r.max_bytes).unwrap_or(ctx.cfg().fetch.max_feed_bytes),
         accept: ACCEPT_FEED,
         settings: feed.request.as_ref(),
+        stop_at_other_origin: false,
     };
     // A host that asked to wait (Retry-After, maybe for another of its feeds) is not an error
     // of this feed: the poll moves to when the host may be contacted again.
@@ -1097,6 +1098,51 @@ impl Stories {
     }
 }
 
+/// Fetches an article's page, obeying robots.txt when asked: the page's own origin, and again
+/// for each origin a redirect leads to (a feed proxy's link redirects to the publisher, whose
+/// robots.txt is the one that counts). `None` when the page is disallowed or cannot be fetched:
+/// the article keeps the feed's content.
+async fn fetch_page(ctx: &Ctx, url: Url, respect_robots: bool) -> Option<FetchedPage> {
+    let mut url = url;
+    for _ in 0..=ctx.cfg().fetch.max_redirects {
+        if respect_robots {
+            if let Verdict::Disallow(why) = ctx.robots.check(&ctx.fetcher, &url).await {
+                ctx.metrics.page_disallowed();
+                tracing::debug!(url = %url, reason = %why, "page not fetched (robots.txt); using the feed's content");
+                return None;
+            }
+        }
+        let req = FetchRequest {
+            url: &url,
+            etag: None,
+            last_modified: None,
+            max_bytes: ctx.cfg().fetch.max_page_bytes,
+            accept: ACCEPT_PAGE,
+            settings: None,
+            stop_at_other_origin: respect_robots,
+        };
+        let started = Instant::now();
+        let result = ctx.fetcher.fetch(&req).await;
+        let (status, bytes) = (fetch_status(&result), fetch_bytes(&result));
+        ctx.metrics.fetched(Kind::Page, status, bytes, started.elapsed());
+        match result {
+            Ok(f) => match f.redirect_to {
+                Some(next) => url = next,
+                None => {
+                    let (url, content_type) = (f.final_url, f.content_type);
+                    return f.body.map(|body| FetchedPage { body, url, content_type });
+                }
+            },
+            Err(e) => {
+                warn!(error = %e, "page fetch failed; using the feed's content");
+                return None;
+            }
+        }
+    }
+    warn!("page fetch failed: too many redirects across sites; using the feed's content");
+    None
+}
+
 /// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
 async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
     let span = info_span!("page", id = pending.article_id, url = tracing::field::Empty);
@@ -1111,44 +1157,8 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
                     return;
                 }
                 tracing::Span::current().record("url", url.as_str());
-                let req = FetchRequest {
-                    url: &url,
-                    etag: None,
-                    last_modified: None,
-                    max_bytes: ctx.cfg().fetch.max_page_bytes,
-                    accept: ACCEPT_PAGE,
-                    settings: None,
-                };
-                let verdict = if pending.policy.respect_robots.unwrap_or(ctx.cfg().fetch.respect_robots) {
-                    ctx.robots.check(&ctx.fetcher, &url).await
-                } else {
-                    Verdict::Allow
-                };
-                let fetched = match verdict {
-                    Verdict::Allow => {
-                        let started = Instant::now();
-                        let result = ctx.fetcher.fetch(&req).await;
-                        let (status, bytes) = (fetch_status(&result), fetch_bytes(&result));
-                        ctx.metrics.fetched(Kind::Page, status, bytes, started.elapsed());
-                        Some(result)
-                    }
-                    Verdict::Disallow(why) => {
-                        ctx.metrics.page_disallowed();
-                        tracing::debug!(reason = %why, "page not fetched (robots.txt); using the feed's content");
-                        None
-                    }
-                };
-                match fetched {
-                    None => None,
-                    Some(Ok(f)) => {
-                        let (url, content_type) = (f.final_url, f.content_type);
-                        f.body.map(|body| FetchedPage { body, url, content_type })
-                    }
-                    Some(Err(e)) => {
-                        warn!(error = %e, "page fetch failed; using the feed's content");
-                        None
-                    }
-                }
+                let respect_robots = pending.policy.respect_robots.unwrap_or(ctx.cfg().fetch.respect_robots);
+                fetch_page(ctx, url, respect_robots).await
             }
             _ => None,
         };

@@ -237,6 +237,7 @@ async fn get(fetcher: &Fetcher, url: &Url, opts: Options<'_>) -> Result<Fetched,
         max_bytes: opts.max_bytes,
         accept: ACCEPT_FEED_OR_PAGE,
         settings: opts.settings,
+        stop_at_other_origin: false,
     };
     fetcher.fetch(&req).await
 }

@@ -150,6 +150,7 @@ async fn hostile_article_links_are_never_requested_and_the_entry_is_kept() {
             max_bytes: 1024,
             accept: rill::fetch::ACCEPT_PAGE,
             settings: None,
+            stop_at_other_origin: false,
         };
         let err = fetcher.fetch(&req).await.unwrap_err().to_string();
         assert!(err.contains("non-public address"), "{link}: {err}");

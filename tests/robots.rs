@@ -155,3 +155,30 @@ async fn crawl_delay_spaces_page_fetches_to_the_host() {
     assert_eq!(s.pages_fetched, 3, "{s:?}");
     assert!(started.elapsed() >= Duration::from_millis(1000), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_site_obeys_that_sites_robots_txt() {
+    // The feed's server is a click-tracking proxy: its links redirect to the publisher (another
+    // origin), whose robots.txt disallows one section. The proxy's own robots.txt allows all.
+    let proxy = TestServer::start().await;
+    let publisher = TestServer::start().await;
+    publisher.set("/robots.txt", Route::ok("text/plain", "User-agent: *\nDisallow: /members/\n"));
+    publisher.set("/members/a", Route::ok("text/html", PAGE));
+    publisher.set("/news/b", Route::ok("text/html", PAGE));
+    feed_with_pages(&proxy, &["/r/a", "/r/b"]);
+    proxy.set("/r/a", Route::status(302).with_header("location", &publisher.url("/members/a")));
+    proxy.set("/r/b", Route::status(302).with_header("location", &publisher.url("/news/b")));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = pages_config(dir.path());
+    open_store(&cfg).add_feed(&proxy.url("/feed.xml"), None).unwrap();
+    let s = poll_once(&cfg).await;
+    assert_eq!((s.new_articles, s.articles_committed, s.pages_disallowed), (2, 2, 1), "{s:?}");
+    assert!(publisher.hits_for("/members/a").is_empty(), "a page disallowed by the publisher was requested");
+    assert_eq!(publisher.hits_for("/news/b").len(), 1);
+    assert_eq!(publisher.hits_for("/robots.txt").len(), 1);
+    assert_eq!(sources(&cfg), vec![("Story 0".into(), "feed".into()), ("Story 1".into(), "page".into())]);
+    // The allowed page is stored under the publisher's address (the proxy's is an alias).
+    let urls: Vec<String> =
+        open_store(&cfg).articles_since(0, 10).unwrap().into_iter().map(|r| r.url).collect();
+    assert!(urls.iter().any(|u| u.ends_with("/news/b")), "{urls:?}");
+}

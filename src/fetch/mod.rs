@@ -89,6 +89,9 @@ pub struct FetchRequest<'a> {
     pub accept: &'static str,
     /// The feed's own request settings, if any.
     pub settings: Option<&'a RequestSettings>,
+    /// Stop at a redirect to another origin instead of following it, and return it in
+    /// [`Fetched::redirect_to`]: the caller checks that origin's robots.txt before going on.
+    pub stop_at_other_origin: bool,
 }
 
 /// Accept header for feeds.
@@ -110,8 +113,12 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// `Cache-Control: max-age` or `Expires`, as a delay from now.
     pub fresh_for: Option<Duration>,
-    /// The body (decompressed); `None` for 304 Not Modified.
+    /// The body (decompressed); `None` for 304 Not Modified and for a redirect returned
+    /// unfollowed.
     pub body: Option<Vec<u8>>,
+    /// With [`FetchRequest::stop_at_other_origin`]: the redirect to another origin that was not
+    /// followed (`final_url` is the URL that answered with it).
+    pub redirect_to: Option<Url>,
 }
 
 /// The HTTP client with rill's limits. Cheap to share behind an `Arc`.
@@ -249,6 +256,19 @@ impl Fetcher {
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| url.join(l).ok())
                     .ok_or(FetchError::BadRedirect)?;
+                if req.stop_at_other_origin && next.origin() != url.origin() {
+                    return Ok(Fetched {
+                        status: status.as_u16(),
+                        final_url: url,
+                        moved_to: None,
+                        etag: None,
+                        last_modified: None,
+                        content_type: None,
+                        fresh_for: None,
+                        body: None,
+                        redirect_to: Some(next),
+                    });
+                }
                 let permanent =
                     matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
                 all_permanent &= permanent;
@@ -288,6 +308,7 @@ impl Fetcher {
                 fresh_for: freshness(&headers),
                 final_url: url,
                 body,
+                redirect_to: None,
             });
         }
         Err(FetchError::TooManyRedirects(self.max_redirects))

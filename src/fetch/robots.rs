@@ -243,6 +243,7 @@ async fn fetch_rules(fetcher: &Fetcher, robots_url: &Url) -> Cached {
         max_bytes: MAX_ROBOTS_BYTES as u64 + 1,
         accept: ACCEPT_ROBOTS,
         settings: None,
+        stop_at_other_origin: false,
     };
     let (rules, ttl) = match fetcher.fetch_truncated(&req).await {
         Ok(f) => (Rules::Parsed(RobotsTxt::parse(f.body.as_deref().unwrap_or_default())), TTL),
