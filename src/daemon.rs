@@ -801,7 +801,14 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
     for (article_id, entry) in changed {
         // One revision of an article at a time; a later poll picks up what is still different.
         if lock(&ctx.revising).insert(article_id) {
-            let job = PageJob { article_id, key: None, entry, revision_for_feed: Some(feed.id), policy };
+            let job = PageJob {
+                article_id,
+                key: None,
+                entry,
+                revision_for_feed: Some(feed.id),
+                policy,
+                deferrals: 0,
+            };
             spawn_page(ctx, job).await;
         }
     }
@@ -916,7 +923,8 @@ async fn store_failure(
 const MAX_PAGE_DEFER: Duration = Duration::from_secs(600);
 
 /// Processes the page again once its host may be contacted (the article stays pending).
-fn defer_page(ctx: &Arc<Ctx>, job: PageJob, left: Duration) {
+fn defer_page(ctx: &Arc<Ctx>, mut job: PageJob, left: Duration) {
+    job.deferrals += 1;
     ctx.metrics.deferred();
     let c = ctx.clone();
     ctx.tracker.spawn(async move {
@@ -938,7 +946,13 @@ struct PageJob {
     revision_for_feed: Option<i64>,
     /// The feed's own page settings (an article resumed after a restart has none).
     policy: PagePolicy,
+    /// How often it waited for a host's `Retry-After` already (at most [`MAX_PAGE_DEFERRALS`]).
+    deferrals: u8,
 }
+
+/// A page waits for its host's `Retry-After` this many times at most; then the article is
+/// stored with the feed's content, so a host that always answers 429 cannot hold it forever.
+const MAX_PAGE_DEFERRALS: u8 = 3;
 
 /// A feed's overrides of `fetch.fetch_pages` and `fetch.respect_robots` for its articles.
 #[derive(Debug, Clone, Copy, Default)]
@@ -964,6 +978,7 @@ impl From<PendingArticle> for PageJob {
             entry: p.entry,
             revision_for_feed: None,
             policy: PagePolicy::default(),
+            deferrals: 0,
         }
     }
 }
@@ -1100,16 +1115,21 @@ impl Stories {
 
 /// Fetches an article's page, obeying robots.txt when asked: the page's own origin, and again
 /// for each origin a redirect leads to (a feed proxy's link redirects to the publisher, whose
-/// robots.txt is the one that counts). `None` when the page is disallowed or cannot be fetched:
-/// the article keeps the feed's content.
-async fn fetch_page(ctx: &Ctx, url: Url, respect_robots: bool) -> Option<FetchedPage> {
+/// robots.txt is the one that counts). `Ok(None)` when the page is disallowed or cannot be
+/// fetched: the article keeps the feed's content. `Err(wait)` when a host on the way asked not
+/// to be contacted for that long (a `Retry-After`): come back then.
+async fn fetch_page(ctx: &Ctx, url: Url, respect_robots: bool) -> Result<Option<FetchedPage>, Duration> {
     let mut url = url;
     for _ in 0..=ctx.cfg().fetch.max_redirects {
         if respect_robots {
-            if let Verdict::Disallow(why) = ctx.robots.check(&ctx.fetcher, &url).await {
-                ctx.metrics.page_disallowed();
-                tracing::debug!(url = %url, reason = %why, "page not fetched (robots.txt); using the feed's content");
-                return None;
+            match ctx.robots.check(&ctx.fetcher, &url).await {
+                Verdict::Allow => {}
+                Verdict::Wait(wait) => return Err(wait),
+                Verdict::Disallow(why) => {
+                    ctx.metrics.page_disallowed();
+                    tracing::debug!(url = %url, reason = %why, "page not fetched (robots.txt); using the feed's content");
+                    return Ok(None);
+                }
             }
         }
         let req = FetchRequest {
@@ -1130,17 +1150,18 @@ async fn fetch_page(ctx: &Ctx, url: Url, respect_robots: bool) -> Option<Fetched
                 Some(next) => url = next,
                 None => {
                     let (url, content_type) = (f.final_url, f.content_type);
-                    return f.body.map(|body| FetchedPage { body, url, content_type });
+                    return Ok(f.body.map(|body| FetchedPage { body, url, content_type }));
                 }
             },
+            Err(FetchError::HostBlocked(wait)) => return Err(wait),
             Err(e) => {
                 warn!(error = %e, "page fetch failed; using the feed's content");
-                return None;
+                return Ok(None);
             }
         }
     }
     warn!("page fetch failed: too many redirects across sites; using the feed's content");
-    None
+    Ok(None)
 }
 
 /// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
@@ -1152,13 +1173,25 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
             Some(Ok(url)) if pending.policy.fetch_pages.unwrap_or(ctx.cfg().fetch.fetch_pages) => {
                 attempted = true;
                 // The host asked to wait: come back then rather than give up the page.
-                if let Some(left) = ctx.fetcher.blocked_for(&url).filter(|l| *l <= MAX_PAGE_DEFER) {
+                let may_defer =
+                    |left: &Duration| *left <= MAX_PAGE_DEFER && pending.deferrals < MAX_PAGE_DEFERRALS;
+                if let Some(left) = ctx.fetcher.blocked_for(&url).filter(may_defer) {
                     defer_page(ctx, pending, left);
                     return;
                 }
                 tracing::Span::current().record("url", url.as_str());
                 let respect_robots = pending.policy.respect_robots.unwrap_or(ctx.cfg().fetch.respect_robots);
-                fetch_page(ctx, url, respect_robots).await
+                match fetch_page(ctx, url, respect_robots).await {
+                    Ok(page) => page,
+                    Err(left) if may_defer(&left) => {
+                        defer_page(ctx, pending, left);
+                        return;
+                    }
+                    Err(left) => {
+                        warn!(wait = ?left, "the page's host keeps asking to wait; using the feed's content");
+                        None
+                    }
+                }
             }
             _ => None,
         };

@@ -182,3 +182,48 @@ async fn a_redirect_to_another_site_obeys_that_sites_robots_txt() {
         open_store(&cfg).articles_since(0, 10).unwrap().into_iter().map(|r| r.url).collect();
     assert!(urls.iter().any(|u| u.ends_with("/news/b")), "{urls:?}");
 }
+
+#[tokio::test]
+async fn a_busy_robots_txt_defers_the_pages_instead_of_disallowing_the_host() {
+    let server = TestServer::start().await;
+    feed_with_pages(&server, &["/news/a", "/news/b"]);
+    // robots.txt answers "busy, come back in a second" once, then "none here" (allow all).
+    server.set("/robots.txt", Route::status(429).with_header("Retry-After", "1"));
+    let flip = {
+        let server = server.clone();
+        tokio::spawn(async move {
+            for _ in 0..200 {
+                if !server.hits_for("/robots.txt").is_empty() {
+                    server.set("/robots.txt", Route::status(404));
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = pages_config(dir.path());
+    open_store(&cfg).add_feed(&server.url("/feed.xml"), None).unwrap();
+    let s = poll_once(&cfg).await;
+    flip.await.unwrap();
+    assert_eq!((s.new_articles, s.pages_fetched, s.pages_disallowed), (2, 2, 0), "{s:?}");
+    assert_eq!(sources(&cfg), vec![("Story 0".into(), "page".into()), ("Story 1".into(), "page".into())]);
+    let robots = server.hits_for("/robots.txt");
+    assert_eq!(robots.len(), 2, "asked again after the Retry-After, and only then");
+    assert!(robots[1].at.duration_since(robots[0].at) >= Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn a_robots_txt_that_is_always_busy_gives_up_after_a_few_waits() {
+    let server = TestServer::start().await;
+    feed_with_pages(&server, &["/news/a"]);
+    server.set("/robots.txt", Route::status(503).with_header("Retry-After", "0"));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = pages_config(dir.path());
+    open_store(&cfg).add_feed(&server.url("/feed.xml"), None).unwrap();
+    let s = tokio::time::timeout(Duration::from_secs(30), poll_once(&cfg)).await.expect("poll ends");
+    assert_eq!((s.new_articles, s.articles_committed), (1, 1), "{s:?}");
+    assert!(server.hits_for("/news/a").is_empty(), "the page was fetched without its robots.txt");
+    assert_eq!(sources(&cfg), vec![("Story 0".into(), "feed".into())]);
+    assert!(server.hits_for("/robots.txt").len() <= 5);
+}

@@ -76,6 +76,8 @@ pub struct Hit {
     pub user_agent: Option<String>,
     pub authorization: Option<String>,
     pub cookie: Option<String>,
+    /// When the response was sent.
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -207,6 +209,7 @@ async fn handle(s: &State, req: Request<Body>) -> Response<Body> {
         user_agent,
         authorization,
         cookie,
+        at: std::time::Instant::now(),
     });
     resp
 }

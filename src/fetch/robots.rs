@@ -119,6 +119,9 @@ pub enum Verdict {
     Allow,
     /// No: use what the feed carries instead.
     Disallow(Denied),
+    /// Not yet: the host asked not to be contacted for this long (a `Retry-After`), so its
+    /// robots.txt could not be read. Nothing is cached; ask again then.
+    Wait(Duration),
 }
 
 /// One host's cache entry: the rules (fetched once, shared by concurrent callers) and the
@@ -175,7 +178,10 @@ impl RobotsCache {
         let Some(key) = cache_key(url) else { return Verdict::Allow };
         let Ok(robots_url) = robotxt::robots_url(url) else { return Verdict::Allow };
         let slot = self.slot(&key);
-        let cached = slot.rules.get_or_init(|| fetch_rules(fetcher, &robots_url)).await;
+        let cached = match slot.rules.get_or_try_init(|| fetch_rules(fetcher, &robots_url)).await {
+            Ok(c) => c,
+            Err(wait) => return Verdict::Wait(wait),
+        };
         let robots = robots_url.to_string();
         let rules = match &cached.rules {
             Rules::AllowAll => return Verdict::Allow,
@@ -234,7 +240,8 @@ fn evict(slots: &mut HashMap<String, Arc<Slot>>, now: Instant, max: usize) {
     }
 }
 
-async fn fetch_rules(fetcher: &Fetcher, robots_url: &Url) -> Cached {
+/// `Err(wait)` when the host is under a `Retry-After`: that says nothing about its rules.
+async fn fetch_rules(fetcher: &Fetcher, robots_url: &Url) -> Result<Cached, Duration> {
     let req = FetchRequest {
         url: robots_url,
         etag: None,
@@ -247,10 +254,16 @@ async fn fetch_rules(fetcher: &Fetcher, robots_url: &Url) -> Cached {
     };
     let (rules, ttl) = match fetcher.fetch_truncated(&req).await {
         Ok(f) => (Rules::Parsed(RobotsTxt::parse(f.body.as_deref().unwrap_or_default())), TTL),
+        Err(FetchError::HostBlocked(wait)) => return Err(wait),
+        // The host is busy and said when to come back: ask again then rather than treat the
+        // whole host as disallowed (the caller bounds how often it waits).
+        Err(FetchError::Http { status: 429 | 503, retry_after: Some(wait) }) if wait <= ERROR_TTL => {
+            return Err(wait)
+        }
         Err(e) => classify(&e),
     };
     tracing::debug!(url = %robots_url, rules = ?rules_kind(&rules), ttl = ?ttl, "robots.txt fetched");
-    Cached { rules, expires: Instant::now() + ttl }
+    Ok(Cached { rules, expires: Instant::now() + ttl })
 }
 
 fn rules_kind(r: &Rules) -> &'static str {
