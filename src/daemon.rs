@@ -112,6 +112,10 @@ struct Ctx {
     background: CancellationToken,
     /// Salt for jitter, so restarts do not repeat the same spread.
     salt: u64,
+    /// A single pass (`poll`): a feed deferred by its host's `Retry-After` is polled again in
+    /// the same pass once the wait is over, this many times per feed at most.
+    once_retries: Mutex<HashMap<i64, u8>>,
+    once: bool,
 }
 
 /// Adds the feeds the config lists (`[feeds] urls` and the OPML file) that are not subscribed.
@@ -221,6 +225,8 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
         tracker: TaskTracker::new(),
         token: shutdown.clone(),
         salt: Utc::now().timestamp() as u64,
+        once_retries: Mutex::new(HashMap::new()),
+        once: mode != Mode::Forever,
         cfg: ArcSwap::new(cfg),
     });
     if let Some(listener) = api_listener {
@@ -592,10 +598,11 @@ async fn poll_feed(ctx: &Arc<Ctx>, feed: FeedRecord) {
         let span = tracing::Span::current();
         span.record("ms", started.elapsed().as_millis() as u64);
         match result {
-            Ok(()) => {
+            Ok(Polled::Done) => {
                 ctx.metrics.feed_finished(true);
                 tracing::debug!("feed polled");
             }
+            Ok(Polled::Deferred) => ctx.metrics.feed_deferred(),
             Err(e) => {
                 ctx.metrics.feed_finished(false);
                 warn!(error = %e, "feed failed");
@@ -606,8 +613,24 @@ async fn poll_feed(ctx: &Arc<Ctx>, feed: FeedRecord) {
     .await
 }
 
-/// Moves a feed's poll past its host's `Retry-After`, leaving its state as it was.
-async fn defer_feed(ctx: &Ctx, feed: &FeedRecord, left: Duration, jitter: f64) -> Result<(), FeedFailure> {
+/// What became of one feed poll that did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Polled {
+    Done,
+    /// Not polled: its host asked to wait (see [`defer_feed`]).
+    Deferred,
+}
+
+/// Moves a feed's poll past its host's `Retry-After`, leaving its state as it was. In a single
+/// pass (`rill poll`) the feed is polled again once the wait is over (if it is at most
+/// [`MAX_PAGE_DEFER`], and [`MAX_ONCE_RETRIES`] times per feed at most), so that the pass covers
+/// it without a request before the host allows one.
+async fn defer_feed(
+    ctx: &Arc<Ctx>,
+    feed: &FeedRecord,
+    left: Duration,
+    jitter: f64,
+) -> Result<Polled, FeedFailure> {
     ctx.metrics.deferred();
     let spread = Duration::from_secs_f64(jitter.clamp(0.0, 1.0));
     let next = Utc::now() + chrono::Duration::from_std(left + spread).unwrap_or_default();
@@ -615,8 +638,35 @@ async fn defer_feed(ctx: &Ctx, feed: &FeedRecord, left: Duration, jitter: f64) -
     let update =
         FeedUpdate { fetched_at: Utc::now(), next_poll_at: next, deferred: true, ..Default::default() };
     ctx.writer.feed_polled(feed.id, update, Vec::new()).await?;
-    Ok(())
+    let retry = ctx.once && left <= MAX_PAGE_DEFER && {
+        let mut retries = lock(&ctx.once_retries);
+        let n = retries.entry(feed.id).or_insert(0);
+        *n += 1;
+        *n <= MAX_ONCE_RETRIES
+    };
+    if retry {
+        let (c, feed) = (ctx.clone(), feed.clone());
+        ctx.tracker.spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(left + spread) => poll_feed_again(c, feed).await,
+                _ = c.token.cancelled() => {}
+            }
+        });
+    }
+    Ok(Polled::Deferred)
 }
+
+/// [`poll_feed`] behind a named, `Send` future type: the feed's poll schedules this one, and the
+/// compiler cannot see through that cycle on its own.
+fn poll_feed_again(
+    ctx: Arc<Ctx>,
+    feed: FeedRecord,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(async move { poll_feed(&ctx, feed).await })
+}
+
+/// How often one pass polls a deferred feed again (see [`defer_feed`]).
+const MAX_ONCE_RETRIES: u8 = 3;
 
 /// The HTTP status of a fetch's outcome, when a response was received.
 fn fetch_status(r: &Result<fetch::Fetched, FetchError>) -> Option<u16> {
@@ -646,7 +696,7 @@ enum FeedFailure {
     Join(String),
 }
 
-async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFailure> {
+async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<Polled, FeedFailure> {
     let span = tracing::Span::current();
     let now = Utc::now();
     let jitter = schedule::jitter_for(feed.id, ctx.salt ^ now.timestamp() as u64);
@@ -711,7 +761,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
             ..Default::default()
         };
         ctx.writer.feed_polled(feed.id, update, Vec::new()).await?;
-        return Ok(());
+        return Ok(Polled::Done);
     };
     span.record("bytes", body.len());
     let body_hash = format!("{:x}", Sha256::digest(&body));
@@ -739,7 +789,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
             ..Default::default()
         };
         ctx.writer.feed_polled(feed.id, update, Vec::new()).await?;
-        return Ok(());
+        return Ok(Polled::Done);
     }
     // Parse and identify on the blocking pool: a big feed must not stall the reactor.
     let work = {
@@ -812,7 +862,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<(), FeedFa
             spawn_page(ctx, job).await;
         }
     }
-    Ok(())
+    Ok(Polled::Done)
 }
 
 /// Gives each entry its identity key and drops those this feed already carried unchanged.

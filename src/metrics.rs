@@ -289,6 +289,12 @@ impl Metrics {
         self.queue.get_or_create(&QueueLabel { queue: "feeds" }).inc();
     }
 
+    /// A feed poll ended without a request: its host asked to wait. It counts as not polled.
+    pub fn feed_deferred(&self) {
+        self.queue.get_or_create(&QueueLabel { queue: "feeds" }).dec();
+        self.feeds_polled.fetch_sub(1, Relaxed);
+    }
+
     /// A feed poll ended; `ok` when its outcome was stored without error.
     pub fn feed_finished(&self, ok: bool) {
         self.queue.get_or_create(&QueueLabel { queue: "feeds" }).dec();

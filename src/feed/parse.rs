@@ -63,24 +63,25 @@ pub fn parse_feed(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed, P
         },
         repair::DocKind::Json => {}
     }
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(source.url.map(Url::as_str))
-        .id_generator(|_, _, _| String::new())
-        .timestamp_parser(date::parse_date)
-        .sanitize_content(false)
-        .build();
+    let parser = || {
+        feed_rs::parser::Builder::new()
+            .base_uri(source.url.map(Url::as_str))
+            .id_generator(|_, _, _| String::new())
+            .timestamp_parser(date::parse_date)
+            .sanitize_content(false)
+            .build()
+    };
     let (parsed, json_links) = match repaired.kind {
         repair::DocKind::Json => {
             let doc = super::json::normalise_json_feed(&repaired.text)
                 .map_err(|e| ParseError::NotAFeed(format!("not a JSON Feed: {e}")))?;
-            let parsed = parser
-                .parse(doc.text.as_bytes())
+            let parsed = parse_guarded(&parser, &doc.text)?
                 .map_err(|e| ParseError::NotAFeed(format!("invalid JSON Feed: {e}")))?;
             (parsed, Some((doc.home_page_url, doc.feed_url)))
         }
         _ => {
             let parsed =
-                parser.parse(repaired.text.as_bytes()).map_err(|e| ParseError::Malformed(e.to_string()))?;
+                parse_guarded(&parser, &repaired.text)?.map_err(|e| ParseError::Malformed(e.to_string()))?;
             (parsed, None)
         }
     };
@@ -89,6 +90,77 @@ pub fn parse_feed(bytes: &[u8], source: &FeedSource<'_>) -> Result<ParsedFeed, P
         None => parsed,
     };
     Ok(normalise(parsed, source.url, repaired.hints, &repaired.entries))
+}
+
+/// Runs feed-rs, which can panic on some inputs (feed-rs 3.0 slices an author string one byte
+/// before or after an e-mail address, in the middle of a multi-byte character: "«ed@x.org»").
+/// A panic is caught; the document is retried once with a space put between such addresses and
+/// their non-ASCII neighbours, and if feed-rs still panics the feed is reported as malformed.
+/// Each try gets a fresh parser: feed-rs keeps per-parse state that a panic leaves behind.
+fn parse_guarded(
+    parser: &dyn Fn() -> feed_rs::parser::Parser,
+    text: &str,
+) -> Result<Result<fm::Feed, feed_rs::parser::ParseFeedError>, ParseError> {
+    let run =
+        |t: &str| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser().parse(t.as_bytes())));
+    if let Ok(result) = run(text) {
+        return Ok(result);
+    }
+    run(&space_out_addresses(text)).map_err(|_| {
+        ParseError::Malformed("the feed parser failed on this document (feed-rs panicked)".into())
+    })
+}
+
+/// Puts a space between each e-mail-like token and a non-ASCII character right before or after
+/// it (see [`parse_guarded`]). Only used after feed-rs panicked.
+pub(crate) fn space_out_addresses(text: &str) -> String {
+    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut done = 0; // bytes of `text` copied to `out`
+    for (at, _) in text.match_indices('@') {
+        if at < done {
+            continue;
+        }
+        let start =
+            text[..at].char_indices().rev().take_while(|&(_, c)| local(c)).last().map_or(at, |(i, _)| i);
+        let end = text[at + 1..]
+            .char_indices()
+            .take_while(|&(_, c)| domain(c))
+            .last()
+            .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
+        if start == at || end == at + 1 {
+            continue;
+        }
+        // The delimiters feed-rs's pattern takes with the address.
+        let mut start = start.max(done);
+        if start >= done + "mailto:".len() && text[..start].ends_with("mailto:") {
+            start -= "mailto:".len();
+        }
+        if start > done && text[..start].ends_with(['<', '[', '(']) {
+            start -= 1;
+        }
+        let mut end = end;
+        if text[end..].starts_with(['>', ']', ')']) {
+            end += 1;
+        }
+        let before = text[..start].chars().next_back().is_some_and(|c| !c.is_ascii());
+        let after = text[end..].chars().next().is_some_and(|c| !c.is_ascii());
+        if !before && !after {
+            continue;
+        }
+        out.push_str(&text[done..start]);
+        if before {
+            out.push(' ');
+        }
+        out.push_str(&text[start..end]);
+        if after {
+            out.push(' ');
+        }
+        done = end;
+    }
+    out.push_str(&text[done..]);
+    out
 }
 
 /// A bare link as feed-rs would have made it.
@@ -421,6 +493,34 @@ mod tests {
         );
         assert_eq!(split_name_email("joe@example.com"), ("".into(), Some("joe@example.com".into())));
         assert_eq!(split_name_email("Joe Bloggs"), ("Joe Bloggs".into(), None));
+    }
+
+    #[test]
+    fn an_address_beside_a_multibyte_character_does_not_panic_the_parser() {
+        // feed-rs 3.0 panics on these author strings (it slices one byte past the address).
+        for author in [
+            "«ed@example.org»",
+            "Zoë(zoe@example.org)",
+            "ed@example.org — Édouard",
+            "Ñ mailto:ed@example.org",
+        ] {
+            let f = parse(&format!(
+                "<rss version=\"2.0\"><channel><title>T</title><item><title>a</title><guid>g1</guid>\
+                 <author>{author}</author><description>Write to «ed@example.org».</description></item>\
+                 <item><title>b</title><guid>g2</guid></item></channel></rss>"
+            ));
+            assert_eq!(f.entries.len(), 2, "{author}");
+        }
+    }
+
+    #[test]
+    fn spacing_out_addresses_touches_only_non_ascii_neighbours() {
+        assert_eq!(space_out_addresses("«ed@example.org»"), "« ed@example.org »");
+        assert_eq!(space_out_addresses("Zoë(zoe@example.org)"), "Zoë (zoe@example.org)");
+        assert_eq!(space_out_addresses("é<mailto:a@b.org>é"), "é <mailto:a@b.org> é");
+        assert_eq!(space_out_addresses("a@b.com@c.org é"), "a@b.com@c.org é");
+        assert_eq!(space_out_addresses("plain ed@example.org text"), "plain ed@example.org text");
+        assert_eq!(space_out_addresses("@@ é@ @é"), "@@ é@ @é");
     }
 
     #[test]
