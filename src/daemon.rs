@@ -1245,7 +1245,7 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
             }
             _ => None,
         };
-        let entry = pending.entry;
+        let entry = pending.entry.clone();
         let revised_entry =
             pending.revision_for_feed.map(|feed_id| EntryRevision { feed_id, entry: entry.clone() });
         let keep = !ctx.cfg().storage.keep_pages.is_zero();
@@ -1255,8 +1255,17 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
         let mut finished = match finished {
             Ok(f) => f,
             Err(e) => {
-                warn!(error = %e, "extraction task failed");
-                return;
+                // A page that makes a parser panic must not leave its article pending forever
+                // (it would panic again at every restart): store the feed's content instead.
+                warn!(error = %e, "extraction of the page failed; using the feed's content");
+                let (entry, cfg) = (pending.entry.clone(), ctx.cfg());
+                match tokio::task::spawn_blocking(move || finish(None, &entry, false, &cfg.identity)).await {
+                    Ok(f) => f,
+                    Err(e) => {
+                        warn!(error = %e, "the feed's content cannot be processed either");
+                        return;
+                    }
+                }
             }
         };
         let rekeyed = finished.key.is_some() && finished.key != pending.key;
