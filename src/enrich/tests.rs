@@ -340,6 +340,24 @@ fn sports_clubs_and_places_by_their_words() {
 }
 
 #[test]
+fn apposition_name_before_verb_is_the_speaker() {
+    let t = "The union 3F was not consulted.\n\"It is the workers who pay for this,\" a spokeswoman for the union, Mette Kjaer, said.";
+    assert_eq!(speaker_of(t, "It is").as_deref(), Some("Mette Kjaer"));
+}
+
+#[test]
+fn the_company_is_the_organisation_named_last() {
+    let t = "Shares in Nordhaven Group fell. Mark Lee of Calder Wright Securities was critical. Others praised Nordhaven's online business.\nThe company said in a statement that it had \"taken decisive action to protect margins\".";
+    assert_eq!(speaker_of(t, "taken decisive").as_deref(), Some("Nordhaven Group"));
+}
+
+#[test]
+fn unresolved_role_noun_is_the_person_last_spoken_of() {
+    let t = "Kaito Nakamura scored first. Shay Brennan was mobbed at the whistle.\n\"I can't put it into words at all,\" the defender said.";
+    assert_eq!(speaker_of(t, "I can't").as_deref(), Some("Shay Brennan"));
+}
+
+#[test]
 fn subject_with_parenthesis_is_salient() {
     let t = "Brendan Kiely said the club was proud. Declan O'Hare, meanwhile, was already thinking about the final. \"Enjoy tonight, all of you,\" he told his players.";
     assert_eq!(speaker_of(t, "Enjoy tonight").as_deref(), Some("Declan O'Hare"));
@@ -378,6 +396,12 @@ fn roles_named_and_demonstrative() {
 fn subject_followed_by_its_employer_is_salient() {
     let t = "Dr. Ingrid Aasen led the study. Co-author Dr. Kwame Mensah of the British Antarctic Survey, who piloted the submarine, described the mission as hard.\n\"You lose contact the moment it goes under,\" he said.";
     assert_eq!(speaker_of(t, "You lose").as_deref(), Some("Kwame Mensah"));
+}
+
+#[test]
+fn place_after_preposition_does_not_replace_the_subject() {
+    let t = "Hamid Qureshi was critical. Jean-Baptiste Moreau of Banque Aurelle in Paris said the shop was \"the best in the sector by some distance.\"";
+    assert_eq!(speaker_of(t, "the best").as_deref(), Some("Jean-Baptiste Moreau"));
 }
 
 #[test]
