@@ -1133,6 +1133,19 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     for (t0, t1) in ctx.spans() {
         ctx.classify(t0, t1, &mut raws);
     }
+    // "the California Department of Forestry and Fire Protection, known as Cal Fire": the name
+    // after "known as" is another name of the one before it.
+    for i in 1..raws.len() {
+        let t0 = raws[i].t0;
+        let known_as =
+            t0 >= 3 && ctx.w(t0 - 1) == "as" && ctx.w(t0 - 2) == "known" && ctx.toks[t0 - 3].is_punct(',');
+        let prev = &raws[i - 1];
+        if known_as && prev.t1 + 3 == t0 && matches!(prev.hint, Hint::Org | Hint::Person | Hint::Loc) {
+            let (hint, key) = (prev.hint, prev.key.clone());
+            raws[i].hint = hint;
+            raws[i].key = key;
+        }
+    }
     // Capitalised mid-sentence words: a sentence-initial unknown word counts only if it recurs.
     let mut seen_mid: HashMap<&str, ()> = HashMap::new();
     for r in &raws {
@@ -1190,6 +1203,7 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 let typed = [EntityKind::Organization, EntityKind::Location]
                     .into_iter()
                     .find_map(|k| by_key.get(&(k, r.key.clone())).copied())
+                    .or_else(|| short.get(&r.name).copied().filter(|&e| ents[e].kind != EntityKind::Person))
                     .filter(|_| r.role.is_none());
                 if let Some(e) = typed {
                     e
@@ -1228,6 +1242,10 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             }
             Hint::Org => {
                 let e = add(&mut ents, &mut by_key, r, EntityKind::Organization);
+                if r.key != r.name {
+                    // "…, known as Cal Fire": later "Cal Fire" is the same.
+                    short.entry(r.name.clone()).or_insert(e);
+                }
                 // "Nordhaven Group" → "Nordhaven", "Dunmore Athletic" → "Dunmore": the name without
                 // its closing organisation word, unless that leaves a place or a common word.
                 if let Some((rest, last)) = r.name.rsplit_once(' ') {

@@ -58,7 +58,10 @@ impl Ctx<'_> {
     /// said").
     fn latest_org(&self, p: usize) -> Option<usize> {
         let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
-        self.an.mentions.iter().rev().filter(|m| m.t0 < p).map(|m| m.ent).find(|&e| is_org(e))
+        // Names inside quotations are not what "the company" points back to.
+        let said =
+            |m: &&super::entities::Mention| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote);
+        self.an.mentions.iter().rev().filter(said).map(|m| m.ent).find(|&e| is_org(e))
     }
 
     /// Whether the quotation's own clause gives a speaker that is not an entity ("they called",
@@ -102,7 +105,7 @@ impl Ctx<'_> {
             .mentions
             .iter()
             .rev()
-            .filter(|m| m.t0 < p)
+            .filter(|m| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote))
             .map(|m| m.ent)
             .find(|&e| self.an.ents.get(e).is_some_and(fits))
             .or_else(|| self.an.ents.iter().position(fits))

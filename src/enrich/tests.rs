@@ -417,6 +417,33 @@ fn organisation_short_forms_and_patronymics() {
     );
 }
 
+#[test]
+fn known_as_names_the_same_organisation() {
+    let e = enrich("It buys tankers for the California Department of Forestry and Fire Protection, known as Cal Fire. Cal Fire said the blaze was contained.", None);
+    let cf = e.entities.iter().find(|x| x.name == "California Department of Forestry and Fire Protection");
+    assert_eq!(cf.map(|x| (x.kind, x.mentions)), Some((EntityKind::Organization, 3)), "{:?}", e.entities);
+    assert!(e.entities.iter().all(|x| x.name != "Cal Fire"), "{:?}", e.entities);
+}
+
+#[test]
+fn the_utility_is_not_a_name_inside_the_quote() {
+    let t = "Cal Fire is investigating. Pacific Gas and Electric Co. said in a filing that a line failed.\n\"We are cooperating fully with Cal Fire and will share everything,\" the utility said.";
+    assert_eq!(speaker_of(t, "We are").as_deref(), Some("Pacific Gas and Electric Co"));
+    let e = enrich(t, None);
+    assert_eq!(
+        kind_of(&e, "Pacific Gas and Electric Co"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        e.entities
+    );
+}
+
+#[test]
+fn assemblyman_is_a_title() {
+    let e = enrich("Assemblyman Dale Whitcombe, whose district includes Grass Valley, voted no.", None);
+    assert_eq!(role_of(&e, "Dale Whitcombe").as_deref(), Some("Assemblyman"), "{:?}", e.entities);
+}
+
 /// The annotated articles in `src/enrich/testdata` (gold in the shape `evaluate.py` reads): every
 /// gold quote found with its speaker, and most gold entities found with few spurious ones.
 #[test]
