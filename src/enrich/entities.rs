@@ -70,11 +70,12 @@ struct Raw {
 
 const CONNECTORS: &[&str] = &[
     "of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "el", "bin", "ibn", "bint",
-    "le", "la", "y", "and", "the", "for", "on", "&",
+    "le", "la", "y", "and", "the", "for", "on", "&", "binti", "ter", "ten", "zu", "dos", "das", "du",
 ];
 const NAME_PARTICLES: &[&str] = &[
     "bin", "Bin", "al", "Al", "el", "El", "ibn", "Ibn", "abu", "Abu", "de", "De", "van", "Van", "von", "da",
-    "Da", "del", "Del", "di", "Di", "le", "Le", "la", "La", "dos", "Dos",
+    "Da", "del", "Del", "di", "Di", "le", "Le", "la", "La", "dos", "Dos", "der", "den", "ter", "ten", "bint",
+    "binti", "du", "das", "zu", "della", "dei",
 ];
 const PRONOUN_CAPS: &[&str] =
     &["I", "Me", "We", "You", "He", "She", "It", "They", "My", "Our", "His", "Her", "Their", "Us"];
@@ -119,6 +120,32 @@ const LOC_SUFFIX: &[&str] = &[
     "Territory",
     "Territories",
     "Republic",
+    "Stadium",
+    "Arena",
+    "Glacier",
+    "Sheet",
+    "Shelf",
+];
+/// Place words that head "X of Y" names ("Cape of Good Hope", "Palace of Westminster", "Gulf of Aden").
+const LOC_OF_HEADS: &[&str] =
+    &["Cape", "Palace", "Isle", "Gulf", "Bay", "Strait", "Straits", "Sea", "Lake", "Mount", "Port"];
+/// Lowercase place nouns around a name: "the town of Semporna", "Tawi-Tawi province".
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "province",
+    "state",
+    "region",
+    "district",
+    "county",
+    "island",
+    "port",
+    "capital",
+    "municipality",
+    "suburb",
+    "prefecture",
+    "governorate",
 ];
 const LOC_PREFIX: &[&str] = &[
     "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper",
@@ -290,13 +317,24 @@ impl Ctx<'_> {
                     end += 2;
                     continue;
                 }
+                // Shay "Bull" Brennan: a quoted nickname between a given name and a surname.
+                if end == start + 1 {
+                    if let Some(k) = self.nickname_end(end) {
+                        end = k;
+                        continue;
+                    }
+                }
                 // "Bank of England", "Johnson & Johnson", "Mohammed bin Salman", "of the Red Cross"
                 let conn = self.w(end);
+                // "Campaign to Protect Rural England": "to" only inside an organisation's name.
                 let is_conn = toks.get(end).is_some_and(|t| t.kind == Kind::Word || t.is_punct('&'))
-                    && CONNECTORS.contains(&conn);
+                    && (CONNECTORS.contains(&conn) || (conn == "to" && self.lx.is_org_word(self.w(start))));
                 if is_conn {
                     let mut k = end + 1;
-                    if self.w(k) == "the" {
+                    // "van der Meer", "de la Fuente": two particles in a row.
+                    if self.w(k) == "the"
+                        || (NAME_PARTICLES.contains(&conn) && NAME_PARTICLES.contains(&self.w(k)))
+                    {
                         k += 1;
                     }
                     if self.is_cap_word(k) && !self.is_stop_cap(k) {
@@ -310,6 +348,79 @@ impl Ctx<'_> {
             i = end;
         }
         out
+    }
+
+    /// `"Nick" Surname` at `i` (after a given name): the index after the surname.
+    fn nickname_end(&self, i: usize) -> Option<usize> {
+        let toks = self.toks;
+        if !toks.get(i).is_some_and(|t| t.kind == Kind::QuoteMark) {
+            return None;
+        }
+        let mut k = i + 1;
+        while k < i + 3 && self.is_cap_word(k) && !self.is_stop_cap(k) {
+            k += 1;
+        }
+        let closes = k > i + 1 && toks.get(k).is_some_and(|t| t.kind == Kind::QuoteMark);
+        (closes && self.is_cap_word(k + 1) && !self.is_stop_cap(k + 1) && toks[k + 1].space_before)
+            .then_some(k + 2)
+    }
+
+    /// "Jean Dupont of Banque Aurelle", "Kwame Mensah of the British Antarctic Survey": a name of
+    /// one to four words, "of", then an organisation or a place. The index of "of".
+    fn of_split(&self, t0: usize, t1: usize) -> Option<usize> {
+        let o = (t0 + 1..t1.saturating_sub(1)).find(|&i| self.w(i) == "of")?;
+        if o - t0 > 4 || !(t0..o).all(|i| self.name_like(i) && !CONNECTORS.contains(&self.w(i))) {
+            return None;
+        }
+        let b = if self.w(o + 1) == "the" { o + 2 } else { o + 1 };
+        if b >= t1 {
+            return None;
+        }
+        let org = (b..t1).any(|i| self.lx.is_org_word(self.w(i)))
+            || self.longest_known(b, t1).is_some_and(|(e, _, _)| e == t1);
+        (org && (o - t0 >= 2 || self.lx.is_given_name(self.w(t0)))).then_some(o)
+    }
+
+    /// Classifies the part after "of" left by [`Self::of_split`].
+    fn classify_after_of(&self, o: usize, t1: usize, out: &mut Vec<Raw>) {
+        let b = if self.w(o + 1) == "the" { o + 2 } else { o + 1 };
+        if b < t1 {
+            self.classify(b, t1, out);
+        }
+    }
+
+    /// A capitalised word that begins a multi-word title ("Housing Secretary Jane Doe", "District
+    /// Judge X", "The Housing Secretary,"): a role head follows within three capitalised words, and
+    /// either a name follows the title or the title stands after "the"/"a"/a possessive.
+    fn title_ahead(&self, j: usize, t0: usize, t1: usize) -> bool {
+        if self.lx.is_given_name(self.w(j)) || !self.toks[j].is_cap() {
+            return false;
+        }
+        let prev = t0.checked_sub(1).map_or("", |p| self.w(p));
+        let determined = matches!(prev, "the" | "The" | "a" | "A" | "an" | "An")
+            || t0.checked_sub(1).is_some_and(|p| self.toks[p].kind == Kind::Possessive);
+        for k in j + 1..(j + 4).min(t1) {
+            if self.lx.is_role_head(&lower(self.w(k))) {
+                return k + 1 < t1 || determined;
+            }
+            if !self.toks[k].is_cap() || self.lx.is_given_name(self.w(k)) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// A lowercase place noun frames the name: "the town of Semporna", "Tawi-Tawi province".
+    fn place_cue(&self, t0: usize, t1: usize) -> bool {
+        let before = t0 >= 2
+            && self.w(t0 - 1) == "of"
+            && self.toks[t0 - 2].is_lower()
+            && PLACE_NOUNS.contains(&self.w(t0 - 2));
+        let after = self.toks.get(t1).is_some_and(|t| t.is_lower())
+            && matches!(self.w(t1), "province" | "state" | "region" | "district" | "county" | "prefecture");
+        (before || after)
+            && !(t0..t1).any(|i| self.lx.is_org_word(self.w(i)))
+            && !(t0..t1).all(|i| self.lx.is_demonym(self.w(i)))
     }
 
     /// A hyphenated word whose last part is lowercase ("Abuja-based", "US-led").
@@ -360,6 +471,19 @@ impl Ctx<'_> {
     fn classify(&self, t0: usize, t1: usize, out: &mut Vec<Raw>) {
         let lx = self.lx;
         let n = t1 - t0;
+        // Shay "Bull" Brennan → "Shay Brennan".
+        if let Some(q) = (t0..t1).find(|&i| self.toks[i].kind == Kind::QuoteMark) {
+            let close = (q + 1..t1).find(|&i| self.toks[i].kind == Kind::QuoteMark).unwrap_or(q);
+            let mut r = self.raw(t0, t1, Hint::Person, None);
+            r.name = format!(
+                "{} {}",
+                span_text(self.text, self.toks, t0, q),
+                span_text(self.text, self.toks, close + 1, t1)
+            );
+            r.key = r.name.clone();
+            out.push(r);
+            return;
+        }
         if let Some(c) = self.known_org(t0, t1) {
             out.push(self.raw(t0, t1, Hint::Org, Some(c)));
             return;
@@ -383,18 +507,52 @@ impl Ctx<'_> {
             out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
+        // "Cape of Good Hope", "Palace of Westminster", "the town of Semporna".
+        if (n >= 3 && LOC_OF_HEADS.contains(&self.w(t0)) && self.w(t0 + 1) == "of")
+            || (self.english && self.place_cue(t0, t1))
+        {
+            out.push(self.raw(t0, t1, Hint::Loc, None));
+            return;
+        }
         if n == 1 {
             self.classify_single(t0, out);
             return;
         }
-        // "King's College Hospital", "Moody's Investors Service".
-        if (t0..t1).any(|i| self.toks[i].kind == Kind::Possessive) && self.lx.is_org_word(self.w(t1 - 1)) {
-            out.push(self.raw(t0, t1, Hint::Org, None));
-            return;
+        // "King's College Hospital", "Moody's Investors Service", "U.S. Attorney's Office for the
+        // Southern District"; "Germany's Federal Statistical Office": a place owning an organisation.
+        if let Some(p) = (t0..t1).find(|&i| self.toks[i].kind == Kind::Possessive) {
+            let first = lower(self.w(p + 1));
+            let org_after = (p + 1..t1).any(|i| self.lx.is_org_word(self.w(i)))
+                && !self.lx.is_role_head(&first)
+                && !self.lx.is_role_modifier(&first)
+                && !self.lx.is_demonym(self.w(p + 1));
+            if org_after || self.lx.is_org_word(self.w(t1 - 1)) {
+                if let (Some(c), true) = (self.known_loc(t0, p), p + 1 < t1) {
+                    out.push(self.raw(t0, p, Hint::Loc, Some(c)));
+                    self.classify(p + 1, t1, out);
+                } else {
+                    out.push(self.raw(t0, t1, Hint::Org, None));
+                }
+                return;
+            }
         }
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
         // unless the whole is one organisation ("Food and Drug Administration").
         if let Some(a) = (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")) {
+            let b = if self.w(a + 1) == "the" { a + 2 } else { a + 1 };
+            let known = |x: usize, y: usize| self.known_org(x, y).is_some() || self.known_loc(x, y).is_some();
+            // "Ellery & Stone": an ampersand joins one company's name. "Institute of Strategic and
+            // International Studies": "and" inside the "of" part of an organisation's name.
+            let amp = self.w(a) == "&" && !(known(t0, a) && known(b, t1));
+            let org_of = (t0..a).any(|i| self.lx.is_org_word(self.w(i)) && self.w(i + 1) == "of")
+                && t1 - b >= 2
+                && !(b..t1)
+                    .any(|i| self.lx.is_org_word(self.w(i)) || self.lx.is_role_head(&lower(self.w(i))))
+                && self.longest_known(b, t1).is_none();
+            if amp || org_of {
+                out.push(self.raw(t0, t1, Hint::Org, None));
+                return;
+            }
             let first_is_name = self.known_org(t0, a).is_some()
                 || self.known_loc(t0, a).is_some()
                 || self.has_org_word(t0, a)
@@ -438,6 +596,8 @@ impl Ctx<'_> {
                 }
                 inner.push(self.raw(j, e, hint, Some(c)));
                 j = e;
+            } else if self.title_ahead(j, t0, t1) {
+                j += 1;
             } else {
                 break;
             }
@@ -458,12 +618,16 @@ impl Ctx<'_> {
             if head {
                 out.extend(inner);
             }
-            let mut r = self.raw(j, t1, Hint::Person, None);
+            let of = self.of_split(j, t1);
+            let mut r = self.raw(j, of.unwrap_or(t1), Hint::Person, None);
             if head && self.english {
                 r.role = Some(span_text(self.text, self.toks, t0, j));
                 r.lead = t0;
             }
             out.push(r);
+            if let Some(o) = of {
+                self.classify_after_of(o, t1, out);
+            }
             return;
         }
         // Leading nationality words do not belong to a name ("Israeli Benny Gantz").
@@ -476,6 +640,11 @@ impl Ctx<'_> {
         }
         if s > t0 {
             self.classify(s, t1, out);
+            return;
+        }
+        if let Some(o) = self.of_split(t0, t1) {
+            self.classify(t0, o, out);
+            self.classify_after_of(o, t1, out);
             return;
         }
         let first = self.w(t0);
@@ -560,8 +729,10 @@ impl Ctx<'_> {
         let mut k = t1 + 2;
         while k < self.toks.len() && k < t1 + 7 && self.toks[k].is_lower() {
             if self.lx.is_org_descriptor(self.w(k)) {
-                // The descriptor ends the noun phrase: "the vaccine alliance," not "the alliance's chief".
-                return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-');
+                // The descriptor ends the noun phrase: "the vaccine alliance," / "a fund that
+                // collapsed", not "the alliance's chief".
+                return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-')
+                    || matches!(self.w(k + 1), "that" | "which" | "whose" | "based");
             }
             k += 1;
         }
@@ -649,7 +820,12 @@ impl Ctx<'_> {
                     r.key = head.to_string();
                     out.push(r);
                 }
-                return;
+                // "Lund-Halvorsen", "Vasquez-Petrov": a double-barrelled name goes on as one word.
+                let name_parts =
+                    w.split('-').all(|p| p.starts_with(char::is_uppercase) && p.chars().count() >= 2);
+                if !name_parts || is_acronym(head) {
+                    return;
+                }
             }
         }
         if is_all_caps(w) && w.chars().count() >= 4 {
@@ -670,6 +846,12 @@ impl Ctx<'_> {
     /// Role from an apposition after a name ("X, the Y of Z,") or lowercase titles before it
     /// ("Israel's defense minister, X" / "former president X").
     fn apposition_role(&self, t0: usize, t1: usize) -> Option<String> {
+        self.apposition_after(t1).or_else(|| self.role_before(t0))
+    }
+
+    /// Role from an apposition right after a name: ", spokesperson for the US mission to the
+    /// United Nations,", ", a glaciologist at the University of Bergen,".
+    fn apposition_after(&self, t1: usize) -> Option<String> {
         let toks = self.toks;
         let lx = self.lx;
         // After: ", spokesperson for the US mission to the United Nations,"
@@ -681,14 +863,17 @@ impl Ctx<'_> {
                 if t.kind == Kind::Break
                     || t.kind == Kind::QuoteMark
                     || (t.kind == Kind::Punct && t.first != '-' && t.first != '\'')
+                    // ", an ocean physicist at … who was not involved": a relative clause ends it.
+                    || (e > a + 1 && matches!(self.w(e), "who" | "which" | "whose"))
                 {
                     break;
                 }
                 e += 1;
             }
-            let ends_ok = toks
-                .get(e)
-                .is_some_and(|t| t.kind == Kind::Punct && matches!(t.first, ',' | '.' | ';' | ')'));
+            let ends_ok = toks.get(e).is_some_and(|t| {
+                (t.kind == Kind::Punct && matches!(t.first, ',' | '.' | ';' | ')'))
+                    || matches!(t.text(self.text), "who" | "which" | "whose")
+            });
             if ends_ok && e > a {
                 let mut s = a;
                 while s < e && matches!(self.w(s), "the" | "a" | "an" | "The") {
@@ -701,12 +886,20 @@ impl Ctx<'_> {
                     "who" | "which" | "whose" | "where" | "when" | "said" | "says" | "told"
                 );
                 let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower());
-                if head_near && !relative && !verbish && s < e {
+                // ", a retired schoolteacher from …": an indefinite noun phrase before a preposition.
+                let indefinite = s > a && matches!(self.w(a), "a" | "an") && {
+                    let p = (s..e.min(s + 5))
+                        .find(|&k| matches!(self.w(k), "at" | "of" | "for" | "with" | "from" | "in" | "on"));
+                    p.is_some_and(|p| {
+                        p > s && (s..p).all(|k| toks[k].is_lower() && !lx.is_stopword(self.w(k)))
+                    })
+                };
+                if (head_near || indefinite) && !relative && !verbish && s < e {
                     return Some(span_text(self.text, toks, s, e));
                 }
             }
         }
-        self.role_before(t0)
+        None
     }
 
     /// A title before the name, lowercase or across a comma: "Israel's defense minister, X",
@@ -714,6 +907,20 @@ impl Ctx<'_> {
     fn role_before(&self, t0: usize) -> Option<String> {
         let toks = self.toks;
         let lx = self.lx;
+        // "a retired schoolteacher from Queens named Gloria Mbeki".
+        if t0 >= 2 && matches!(self.w(t0 - 1), "named" | "called") {
+            let c = t0 - 1;
+            let mut k = c;
+            while k > 0 && c - k < 8 && toks[k - 1].kind == Kind::Word {
+                let lw = lower(self.w(k - 1));
+                if matches!(lw.as_str(), "a" | "an" | "the") {
+                    let head = (k..c).any(|i| toks[i].is_lower() && lx.is_role_head(self.w(i)));
+                    return head.then(|| span_text(self.text, toks, k, c));
+                }
+                k -= 1;
+            }
+            return None;
+        }
         let mut k = t0;
         // "the council chair, Dr Tom Hughes": the honorific is not part of the title.
         while k > 0 && lx.is_honorific(&lower(self.w(k - 1)))
@@ -775,11 +982,85 @@ impl Ctx<'_> {
                 return Some(span_text(self.text, toks, s, stop));
             }
         }
+        if comma_gap {
+            return self.comma_role(name_start - 1);
+        }
         None
+    }
+
+    /// A determined noun phrase with a role head before the comma at `c`: "The Chancellor, X",
+    /// "The shadow housing secretary, X", "its chairman, X", "a spokeswoman for the union, X".
+    fn comma_role(&self, c: usize) -> Option<String> {
+        let toks = self.toks;
+        let lx = self.lx;
+        // The phrase is `k..c`.
+        let mut k = c;
+        let mut head = false;
+        while k > 0 {
+            if c - k >= 8 {
+                return None;
+            }
+            let p = k - 1;
+            let t = &toks[p];
+            let lw = lower(self.w(p));
+            let det = matches!(
+                lw.as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "its"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "that"
+                    | "this"
+            );
+            let after_prep =
+                p > 0 && matches!(self.w(p - 1), "for" | "of" | "at" | "to" | "in" | "on" | "with");
+            if t.kind == Kind::Break
+                || t.kind == Kind::Possessive
+                || (t.kind == Kind::Punct && t.first != '-')
+                || (det && !after_prep)
+            {
+                break;
+            }
+            if t.kind != Kind::Word || (t.is_lower() && lx.is_speech_verb(&lw)) {
+                return None;
+            }
+            if lx.is_role_head(&lw) {
+                head = true;
+            } else if lx.is_stopword(&lw)
+                && !det
+                && !matches!(lw.as_str(), "of" | "for" | "at" | "to" | "on" | "and")
+            {
+                return None;
+            }
+            k = p;
+        }
+        (head && k < c).then(|| span_text(self.text, toks, k, c))
     }
 
     /// Whether the mention `t0..t1` is followed by a verb (so it is its clause's subject).
     fn is_subject(&self, t1: usize) -> bool {
+        // "Kwame Mensah of the British Antarctic Survey, who …, described": past the employer.
+        let mut t1 = t1;
+        if matches!(self.w(t1), "of" | "at" | "from") {
+            let mut k = t1 + 1;
+            if self.w(k) == "the" {
+                k += 1;
+            }
+            let s = k;
+            while self.is_cap_word(k) || (k > s && CONNECTORS.contains(&self.w(k)) && self.is_cap_word(k + 1))
+            {
+                k += 1;
+            }
+            if k > s {
+                t1 = k;
+            }
+        }
         // "Its chief executive, Sania Nishtar, said" / "Sania Nishtar, its chief executive, said".
         if self.toks.get(t1).is_some_and(|t| t.is_punct(',')) {
             if self.toks.get(t1 + 1).is_some_and(|t| t.is_lower()) && self.lx.is_speech_verb(self.w(t1 + 1)) {
@@ -792,10 +1073,14 @@ impl Ctx<'_> {
                     t.sent == sent && !matches!(t.kind, Kind::Break | Kind::QuoteMark)
                 })
                 .find(|&k| self.toks[k].is_punct(','));
-            return close.is_some_and(|k| {
-                self.toks.get(k + 1).is_some_and(|t| t.is_lower()) && self.lx.is_speech_verb(self.w(k + 1))
-            });
+            // … or a parenthesis: "O'Hare, meanwhile, was already thinking".
+            return close.is_some_and(|k| self.verb_like(k + 1));
         }
+        self.verb_like(t1)
+    }
+
+    /// A lowercase word that can follow a clause's subject (a verb, not a preposition or relative).
+    fn verb_like(&self, t1: usize) -> bool {
         let Some(t) = self.toks.get(t1) else { return false };
         if !t.is_lower() {
             return false;
@@ -848,10 +1133,24 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     for (t0, t1) in ctx.spans() {
         ctx.classify(t0, t1, &mut raws);
     }
+    // "the California Department of Forestry and Fire Protection, known as Cal Fire": the name
+    // after "known as" is another name of the one before it.
+    for i in 1..raws.len() {
+        let t0 = raws[i].t0;
+        let known_as =
+            t0 >= 3 && ctx.w(t0 - 1) == "as" && ctx.w(t0 - 2) == "known" && ctx.toks[t0 - 3].is_punct(',');
+        let prev = &raws[i - 1];
+        if known_as && prev.t1 + 3 == t0 && matches!(prev.hint, Hint::Org | Hint::Person | Hint::Loc) {
+            let (hint, key) = (prev.hint, prev.key.clone());
+            raws[i].hint = hint;
+            raws[i].key = key;
+        }
+    }
     // Capitalised mid-sentence words: a sentence-initial unknown word counts only if it recurs.
     let mut seen_mid: HashMap<&str, ()> = HashMap::new();
     for r in &raws {
-        if !r.weak {
+        // Words inside a known organisation or place ("Home Builders Federation") do not count.
+        if !r.weak && matches!(r.hint, Hint::Person | Hint::Unknown) {
             for w in r.name.split_whitespace() {
                 seen_mid.insert(w, ());
             }
@@ -899,7 +1198,16 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
         let r = &raws[i];
         let e = match r.hint {
             Hint::Person => {
-                if let Some(&e) = short.get(&r.name).filter(|&&e| ents[e].kind == EntityKind::Person) {
+                // "Vasquez-Petrov and Lumen Ledger": a name already typed as an organisation or
+                // place by a surer cue stays so.
+                let typed = [EntityKind::Organization, EntityKind::Location]
+                    .into_iter()
+                    .find_map(|k| by_key.get(&(k, r.key.clone())).copied())
+                    .or_else(|| short.get(&r.name).copied().filter(|&e| ents[e].kind != EntityKind::Person))
+                    .filter(|_| r.role.is_none());
+                if let Some(e) = typed {
+                    e
+                } else if let Some(&e) = short.get(&r.name).filter(|&&e| ents[e].kind == EntityKind::Person) {
                     e
                 } else {
                     let e = add(&mut ents, &mut by_key, r, EntityKind::Person);
@@ -916,6 +1224,13 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                             short.entry(last[h + 1..].to_string()).or_insert(e);
                         }
                     }
+                    // "Azman Shah bin Hashim" → "Azman Shah": the personal name before a patronymic.
+                    if let Some(b) = words.iter().position(|w| matches!(*w, "bin" | "binti" | "bint" | "ibn"))
+                    {
+                        if b >= 2 {
+                            short.entry(words[..b].join(" ")).or_insert(e);
+                        }
+                    }
                     if words.len() >= 3 && NAME_PARTICLES.contains(&words[words.len() - 2]) {
                         short.entry(words[words.len() - 2..].join(" ")).or_insert(e);
                     }
@@ -927,6 +1242,26 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             }
             Hint::Org => {
                 let e = add(&mut ents, &mut by_key, r, EntityKind::Organization);
+                if r.key != r.name {
+                    // "…, known as Cal Fire": later "Cal Fire" is the same.
+                    short.entry(r.name.clone()).or_insert(e);
+                }
+                // "Nordhaven Group" → "Nordhaven", "Dunmore Athletic" → "Dunmore": the name without
+                // its closing organisation word, unless that leaves a place or a common word.
+                if let Some((rest, last)) = r.name.rsplit_once(' ') {
+                    let plain = !rest.contains(' ')
+                        && LEXICON.is_org_word(last)
+                        && !LEXICON.is_org_word(rest)
+                        && LEXICON.location(rest).is_none()
+                        && LEXICON.organization(rest).is_none()
+                        && !LEXICON.is_demonym(rest)
+                        && !LEXICON.is_given_name(rest)
+                        && !LEXICON.is_role_modifier(&lower(rest))
+                        && !LEXICON.is_stopword(&lower(rest));
+                    if plain {
+                        short.entry(rest.to_string()).or_insert(e);
+                    }
+                }
                 if let Some(a) = initials(&r.name) {
                     short.entry(a.clone()).or_insert(e);
                     short.entry(a.chars().flat_map(|c| [c, '.']).collect()).or_insert(e);
@@ -986,7 +1321,11 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 let before = r.role.as_ref().and_then(|_| ctx.role_before(r.lead));
                 ents[e].role = match (&r.role, before) {
                     (Some(t), Some(b)) => Some(format!("{b}, {t}")),
-                    (Some(t), None) => Some(t.clone()),
+                    // "Lt. Gen. X, commander of …": the title and the apposition.
+                    (Some(t), None) => Some(match ctx.apposition_after(r.t1) {
+                        Some(a) if a != *t => format!("{t}, {a}"),
+                        _ => t.clone(),
+                    }),
                     (None, _) => ctx.apposition_role(r.t0, r.t1),
                 };
             }

@@ -36,6 +36,7 @@ most more less few several each every both either neither no not none nothing no
 even just only however meanwhile moreover furthermore nevertheless nonetheless instead otherwise therefore thus \
 hence indeed separately additionally further finally first second third last next another other such same \
 according despite among between amid amidst across against along around behind beyond near toward towards \
+outside inside \
 through throughout about above below up down out off again once yes okay ok please thanks thank oh hey mr mrs \
 ms dr is are was were be been being has have had do does did will would shall should can could may might must \
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august \
@@ -71,7 +72,8 @@ carrier broadcaster newspaper newspapers publisher tabloid magazine channel netw
 nonprofit non-profit ngo alliance coalition consortium conglomerate startup start-up giant regulator watchdog \
 agency agencies union unions party parties movement militia faction organisation organization organisations \
 organizations association federation club institute university foundation think-tank outfit operator \
-developer miner producer supplier distributor utility utilities exchange fund brokerage";
+developer miner producer supplier distributor utility utilities exchange fund brokerage \
+journal chain team lab laboratory";
 
 /// Capitalised abbreviations of common nouns, never names.
 const COMMON_ACRONYMS: &str =

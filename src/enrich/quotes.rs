@@ -54,12 +54,14 @@ impl Ctx<'_> {
             .map(|&(_, e)| e)
     }
 
-    /// The organisation most recently the subject of a clause before `p`, else the latest named.
+    /// The organisation named last before `p` ("… Nordhaven's online business …. The company
+    /// said").
     fn latest_org(&self, p: usize) -> Option<usize> {
         let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
-        self.salience.iter().rev().filter(|&&(pos, e)| pos < p && is_org(e)).map(|&(_, e)| e).next().or_else(
-            || self.an.mentions.iter().rev().filter(|m| m.t0 < p).map(|m| m.ent).find(|&e| is_org(e)),
-        )
+        // Names inside quotations are not what "the company" points back to.
+        let said =
+            |m: &&super::entities::Mention| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote);
+        self.an.mentions.iter().rev().filter(said).map(|m| m.ent).find(|&e| is_org(e))
     }
 
     /// Whether the quotation's own clause gives a speaker that is not an entity ("they called",
@@ -103,7 +105,7 @@ impl Ctx<'_> {
             .mentions
             .iter()
             .rev()
-            .filter(|m| m.t0 < p)
+            .filter(|m| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote))
             .map(|m| m.ent)
             .find(|&e| self.an.ents.get(e).is_some_and(fits))
             .or_else(|| self.an.ents.iter().position(fits))
@@ -160,7 +162,9 @@ impl Ctx<'_> {
                 if lw != "the" {
                     return Some((Cand::Skip, j));
                 }
-                let r = resolve_role(&self.an.ents, &self.an.mentions, &words.join(" "));
+                // "the defender said" with no person of that role: the person last spoken of.
+                let r = resolve_role(&self.an.ents, &self.an.mentions, &words.join(" "))
+                    .or_else(|| self.pronoun(i));
                 return Some((r.map_or(Cand::Skip, Cand::Ent), j));
             }
         }
@@ -173,6 +177,10 @@ impl Ctx<'_> {
         let mut hi = v;
         if v > lo && toks_is(self.toks, v - 1, ',') {
             if let Some(k) = (lo..v - 1).rev().find(|&k| toks_is(self.toks, k, ',')) {
+                // "a spokeswoman for the union, Mette Kjær, said": the name is the apposition.
+                if let Some(e) = self.person_mention(k + 1, v - 1) {
+                    return Some(Cand::Ent(e));
+                }
                 if self.last_candidate(lo, k).is_some() {
                     hi = k;
                 }
@@ -181,12 +189,27 @@ impl Ctx<'_> {
         self.last_candidate(lo, hi)
     }
 
+    /// The person whose mention is exactly tokens `t0..t1`.
+    fn person_mention(&self, t0: usize, t1: usize) -> Option<usize> {
+        let mi = self.an.mention_at.get(t0).copied().flatten()?;
+        let m = self.an.mentions.get(mi as usize)?;
+        let person = self.an.ents.get(m.ent).is_some_and(|e| e.kind == EntityKind::Person);
+        (person && m.t0 == t0 && m.t1 == t1).then_some(m.ent)
+    }
+
     fn last_candidate(&self, lo: usize, hi: usize) -> Option<Cand> {
         let mut best = None;
         let mut i = lo;
         while i < hi {
             if let Some((c, next)) = self.candidate(i) {
-                if next <= hi {
+                // "Moreau of Banque Aurelle in Paris said": a name after a preposition qualifies
+                // the subject, it does not replace it.
+                let after_prep = (i > 0
+                    && matches!(self.w(i - 1), "of" | "in" | "at" | "from" | "near" | "with" | "for"))
+                    || (i > 1
+                        && self.w(i - 1) == "the"
+                        && matches!(self.w(i - 2), "of" | "in" | "at" | "from"));
+                if next <= hi && !(after_prep && best.is_some()) {
                     best = Some(c);
                 }
                 i = next;

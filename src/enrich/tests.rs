@@ -236,6 +236,214 @@ fn datelines_state_abbreviations_initials_and_particles() {
     );
 }
 
+fn kind_of(e: &Enrichment, name: &str) -> Option<EntityKind> {
+    e.entities.iter().find(|x| x.name == name).map(|x| x.kind)
+}
+
+fn role_of(e: &Enrichment, name: &str) -> Option<String> {
+    e.entities.iter().find(|x| x.name == name).and_then(|x| x.role.clone())
+}
+
+#[test]
+fn lowercase_particles_inside_names() {
+    let e = enrich("Dunmore manager Ulrich van der Meer met Nurul Izzah binti Rahman in Kuala Lumpur.", None);
+    assert_eq!(kind_of(&e, "Ulrich van der Meer"), Some(EntityKind::Person), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Nurul Izzah binti Rahman"), Some(EntityKind::Person), "{:?}", e.entities);
+}
+
+#[test]
+fn quoted_nickname_between_given_name_and_surname() {
+    let e = enrich("The winner came from Rory \"Sparky\" Dunne late in the game. Dunne was mobbed.", None);
+    assert_eq!(kind_of(&e, "Rory Dunne"), Some(EntityKind::Person), "{:?}", e.entities);
+    assert!(e.entities.iter().all(|x| x.name != "Dunne"), "{:?}", e.entities);
+}
+
+#[test]
+fn multi_word_titles_with_unknown_capitalised_words() {
+    let e = enrich("Chief Financial Officer Tomasz Nowak said costs rose. U.S. District Judge Anne-Marie van Houten agreed.", None);
+    assert_eq!(role_of(&e, "Tomasz Nowak").as_deref(), Some("Chief Financial Officer"));
+    assert_eq!(role_of(&e, "Anne-Marie van Houten").as_deref(), Some("U.S. District Judge"));
+    let e = enrich("The Housing Secretary, Rebecca Lyle, told MPs the plan would work.", None);
+    assert_eq!(role_of(&e, "Rebecca Lyle").as_deref(), Some("Housing Secretary"));
+    assert!(e.entities.iter().all(|x| x.name != "Housing Secretary"), "{:?}", e.entities);
+}
+
+#[test]
+fn determined_role_phrase_before_comma_and_name() {
+    let e = enrich(
+        "The Chancellor, Rachel Reeves, is expected to speak. Its chairman, Anders Ravn, agreed.",
+        None,
+    );
+    assert_eq!(role_of(&e, "Rachel Reeves").as_deref(), Some("Chancellor"));
+    assert_eq!(role_of(&e, "Anders Ravn").as_deref(), Some("chairman"));
+    let e = enrich("The shadow housing secretary, Olumide Bankole, spoke first.", None);
+    assert_eq!(role_of(&e, "Olumide Bankole").as_deref(), Some("shadow housing secretary"));
+    let e = enrich("In London, Olumide Bankole spoke first.", None);
+    assert_eq!(role_of(&e, "Olumide Bankole"), None);
+}
+
+#[test]
+fn indefinite_apposition_and_title_with_apposition() {
+    let e = enrich("Anna Berg, a beekeeper from Uppsala, said the hives were empty.", None);
+    assert_eq!(role_of(&e, "Anna Berg").as_deref(), Some("beekeeper from Uppsala"));
+    let e = enrich("Lt. Gen. Dwayne Whitaker, commander of the Pacific fleet, said he was ready.", None);
+    let r = role_of(&e, "Dwayne Whitaker").unwrap_or_default();
+    assert!(r.contains("Lt. Gen.") && r.contains("commander of the Pacific fleet"), "{r:?}");
+}
+
+#[test]
+fn organisation_name_shapes() {
+    let e = enrich("She joined the fashion group Ellery & Stone. Mark Lee, of the Institute of Strategic and International Studies, spoke. Germany's Federal Statistical Office said sales fell.", None);
+    assert_eq!(kind_of(&e, "Ellery & Stone"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(
+        kind_of(&e, "Institute of Strategic and International Studies"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        e.entities
+    );
+    assert_eq!(kind_of(&e, "Federal Statistical Office"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Germany"), Some(EntityKind::Location));
+    let e = enrich(
+        "The case was brought by the U.S. Attorney’s Office for the Southern District of New York on Monday.",
+        None,
+    );
+    assert_eq!(
+        kind_of(&e, "U.S. Attorney’s Office for the Southern District of New York"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        e.entities
+    );
+}
+
+#[test]
+fn person_of_organisation_is_split() {
+    let e = enrich("Jean-Baptiste Moreau of Banque Aurelle said the closures were overdue. Co-author Dr. Kwame Mensah of the British Antarctic Survey agreed.", None);
+    assert_eq!(kind_of(&e, "Jean-Baptiste Moreau"), Some(EntityKind::Person), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Banque Aurelle"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Kwame Mensah"), Some(EntityKind::Person), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "British Antarctic Survey"), Some(EntityKind::Organization), "{:?}", e.entities);
+}
+
+#[test]
+fn sports_clubs_and_places_by_their_words() {
+    let e = enrich("Kilbride Rovers beat Dunmore Athletic at the Aviva Stadium. The ship sailed around the Cape of Good Hope to the town of Semporna, off Tawi-Tawi province. Outside Parliament, the Home Builders Federation was pleased.\nBuilders welcomed the result.", None);
+    assert_eq!(kind_of(&e, "Kilbride Rovers"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Dunmore Athletic"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Aviva Stadium"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Cape of Good Hope"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Semporna"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Tawi-Tawi"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Parliament"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Builders"), None, "{:?}", e.entities);
+    let e = enrich("Lumen Ledger, a digital-asset fund that collapsed in March, was shut.", None);
+    assert_eq!(kind_of(&e, "Lumen Ledger"), Some(EntityKind::Organization), "{:?}", e.entities);
+}
+
+#[test]
+fn apposition_name_before_verb_is_the_speaker() {
+    let t = "The union 3F was not consulted.\n\"It is the workers who pay for this,\" a spokeswoman for the union, Mette Kjaer, said.";
+    assert_eq!(speaker_of(t, "It is").as_deref(), Some("Mette Kjaer"));
+}
+
+#[test]
+fn the_company_is_the_organisation_named_last() {
+    let t = "Shares in Nordhaven Group fell. Mark Lee of Calder Wright Securities was critical. Others praised Nordhaven's online business.\nThe company said in a statement that it had \"taken decisive action to protect margins\".";
+    assert_eq!(speaker_of(t, "taken decisive").as_deref(), Some("Nordhaven Group"));
+}
+
+#[test]
+fn unresolved_role_noun_is_the_person_last_spoken_of() {
+    let t = "Kaito Nakamura scored first. Shay Brennan was mobbed at the whistle.\n\"I can't put it into words at all,\" the defender said.";
+    assert_eq!(speaker_of(t, "I can't").as_deref(), Some("Shay Brennan"));
+}
+
+#[test]
+fn subject_with_parenthesis_is_salient() {
+    let t = "Brendan Kiely said the club was proud. Declan O'Hare, meanwhile, was already thinking about the final. \"Enjoy tonight, all of you,\" he told his players.";
+    assert_eq!(speaker_of(t, "Enjoy tonight").as_deref(), Some("Declan O'Hare"));
+}
+
+#[test]
+fn double_barrelled_surname_alone_is_the_person() {
+    let t = "Chief Executive Sigrid Lund-Halvorsen spoke. Anders Berg spoke too.\nLund-Halvorsen rejected the idea. \"I would make the same decisions again,\" she said.";
+    assert_eq!(speaker_of(t, "I would").as_deref(), Some("Sigrid Lund-Halvorsen"));
+}
+
+#[test]
+fn to_inside_an_organisation_name() {
+    let e = enrich("Outside the hall, the Campaign to Protect Rural England said the vote was bad. Trains run from London to Paris.", None);
+    assert_eq!(
+        kind_of(&e, "Campaign to Protect Rural England"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        e.entities
+    );
+    assert_eq!(kind_of(&e, "London"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Paris"), Some(EntityKind::Location), "{:?}", e.entities);
+}
+
+#[test]
+fn roles_named_and_demonstrative() {
+    let e = enrich("The first witness, a retired schoolteacher from Queens named Gloria Mbeki, wept. That partner, Farid bin Rashid, pleaded guilty.", None);
+    assert_eq!(role_of(&e, "Gloria Mbeki").as_deref(), Some("retired schoolteacher from Queens"));
+    assert_eq!(role_of(&e, "Farid bin Rashid").as_deref(), Some("partner"));
+    let e = enrich("Prof. Rahul Venkataraman, an ocean physicist at the Scripps Institution of Oceanography in San Diego who was not involved, spoke.", None);
+    let r = role_of(&e, "Rahul Venkataraman").unwrap_or_default();
+    assert!(r.contains("ocean physicist"), "{r:?}");
+}
+
+#[test]
+fn subject_followed_by_its_employer_is_salient() {
+    let t = "Dr. Ingrid Aasen led the study. Co-author Dr. Kwame Mensah of the British Antarctic Survey, who piloted the submarine, described the mission as hard.\n\"You lose contact the moment it goes under,\" he said.";
+    assert_eq!(speaker_of(t, "You lose").as_deref(), Some("Kwame Mensah"));
+}
+
+#[test]
+fn place_after_preposition_does_not_replace_the_subject() {
+    let t = "Hamid Qureshi was critical. Jean-Baptiste Moreau of Banque Aurelle in Paris said the shop was \"the best in the sector by some distance.\"";
+    assert_eq!(speaker_of(t, "the best").as_deref(), Some("Jean-Baptiste Moreau"));
+}
+
+#[test]
+fn organisation_short_forms_and_patronymics() {
+    let e = enrich("Shares in Nordhaven Group fell. Nordhaven opened stores. Minister Azman Shah bin Hashim spoke. Azman Shah left. Lumen Ledger, a fund that collapsed, was sued by Nikolai Petrov and Lumen Ledger investors.", None);
+    let ent = |n: &str| e.entities.iter().find(|x| x.name == n).map(|x| (x.kind, x.mentions));
+    assert_eq!(ent("Nordhaven Group"), Some((EntityKind::Organization, 2)), "{:?}", e.entities);
+    assert_eq!(ent("Azman Shah bin Hashim"), Some((EntityKind::Person, 2)), "{:?}", e.entities);
+    assert!(
+        e.entities.iter().all(|x| !(x.name == "Lumen Ledger" && x.kind == EntityKind::Person)),
+        "{:?}",
+        e.entities
+    );
+}
+
+#[test]
+fn known_as_names_the_same_organisation() {
+    let e = enrich("It buys tankers for the California Department of Forestry and Fire Protection, known as Cal Fire. Cal Fire said the blaze was contained.", None);
+    let cf = e.entities.iter().find(|x| x.name == "California Department of Forestry and Fire Protection");
+    assert_eq!(cf.map(|x| (x.kind, x.mentions)), Some((EntityKind::Organization, 3)), "{:?}", e.entities);
+    assert!(e.entities.iter().all(|x| x.name != "Cal Fire"), "{:?}", e.entities);
+}
+
+#[test]
+fn the_utility_is_not_a_name_inside_the_quote() {
+    let t = "Cal Fire is investigating. Pacific Gas and Electric Co. said in a filing that a line failed.\n\"We are cooperating fully with Cal Fire and will share everything,\" the utility said.";
+    assert_eq!(speaker_of(t, "We are").as_deref(), Some("Pacific Gas and Electric Co"));
+    let e = enrich(t, None);
+    assert_eq!(
+        kind_of(&e, "Pacific Gas and Electric Co"),
+        Some(EntityKind::Organization),
+        "{:?}",
+        e.entities
+    );
+}
+
+#[test]
+fn assemblyman_is_a_title() {
+    let e = enrich("Assemblyman Dale Whitcombe, whose district includes Grass Valley, voted no.", None);
+    assert_eq!(role_of(&e, "Dale Whitcombe").as_deref(), Some("Assemblyman"), "{:?}", e.entities);
+}
+
 /// The annotated articles in `src/enrich/testdata` (gold in the shape `evaluate.py` reads): every
 /// gold quote found with its speaker, and most gold entities found with few spurious ones.
 #[test]
