@@ -484,6 +484,10 @@ impl Ctx<'_> {
             out.push(r);
             return;
         }
+        // "Sri Lankan", "New Zealander": a nationality of several words is no entity.
+        if n >= 2 && lx.is_demonym(span_text(self.text, self.toks, t0, t1).as_str()) {
+            return;
+        }
         if let Some(c) = self.known_org(t0, t1) {
             out.push(self.raw(t0, t1, Hint::Org, Some(c)));
             return;

@@ -536,3 +536,39 @@ proptest::proptest! {
         let _ = enrich(&s, Some(&s));
     }
 }
+
+#[test]
+fn single_typographic_marks_are_the_quotation_marks_of_a_british_style_text() {
+    let t = format!(
+        "{INTRO}‘We will keep the workers’ pensions safe,’ Lopez said. Carter called it ‘a fair \
+         deal for everyone who works here’.\n\n‘It took months of talks,’ said Carter, who quoted \
+         his aide: “not a day more”. Lopez’s team agreed."
+    );
+    let e = enrich(&t, None);
+    let got = speakers(&e);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0], ("We will keep the workers’ pensions safe,".into(), Some("Maria Lopez".into())));
+    assert_eq!(got[1].0, "a fair deal for everyone who works here");
+    assert_eq!(got[2], ("It took months of talks,".into(), Some("John Carter".into())));
+}
+
+#[test]
+fn single_marks_in_a_double_quoted_text_stay_apostrophes_and_nested_quotes() {
+    let t = format!("{INTRO}“The word ‘truce’ was never used,” Lopez said of the workers’ deal.");
+    let got = speakers(&enrich(&t, None));
+    assert_eq!(got, vec![("The word ‘truce’ was never used,".into(), Some("Maria Lopez".into()))]);
+}
+
+#[test]
+fn south_asian_and_european_honorifics_are_not_part_of_the_name() {
+    let e = enrich(
+        "Shri Vikram Salunkhe, the municipal commissioner, met Smt. Sunita Wadekar and Herr Jonas Becker \
+         in Pune. Sri Lankan officials attended.",
+        None,
+    );
+    let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
+    for want in ["Vikram Salunkhe", "Sunita Wadekar", "Jonas Becker", "Pune"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("Shri") || n.contains("Smt") || n.contains("Sri")), "{names:?}");
+}

@@ -67,12 +67,53 @@ fn is_double_quote(c: char) -> bool {
     )
 }
 
+/// Whether the text quotes with single typographic marks (‘…’, British style, with “…” for
+/// quotations inside quotations) rather than double ones: more words open with ‘ than with a
+/// double mark.
+fn quotes_with_single_marks(text: &str) -> bool {
+    let (mut single, mut double) = (0usize, 0usize);
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let at_start = prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p));
+        let before_word = chars.peek().is_some_and(|n| n.is_alphanumeric() || *n == '…');
+        if at_start && before_word {
+            match c {
+                '\u{2018}' => single += 1,
+                c if is_double_quote(c) => double += 1,
+                _ => {}
+            }
+        }
+        prev = Some(c);
+    }
+    single > double
+}
+
+/// In a text quoted with single marks: is this ‘ or ’ (outside a word) a quotation mark? An ’
+/// after a plural "s" and before a lower-case word is a possessive ("the workers’ union").
+fn is_single_quote_mark(chars: &[(usize, char)], i: usize) -> bool {
+    let c = chars[i].1;
+    let prev = i.checked_sub(1).map(|p| chars[p].1);
+    match c {
+        '\u{2018}' => !prev.is_some_and(char::is_alphanumeric),
+        '\u{2019}' => {
+            let next_word = chars[i + 1..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace() || *c == '\n');
+            let spaced = chars.get(i + 1).is_some_and(|&(_, c)| c == ' ');
+            let possessive =
+                matches!(prev, Some('s' | 'S')) && spaced && next_word.is_some_and(char::is_lowercase);
+            !possessive
+        }
+        _ => false,
+    }
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`')
 }
 
 /// Splits `text` into tokens. Sentence, paragraph and quote fields are filled by [`annotate`].
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let single_marks = quotes_with_single_marks(text);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
@@ -151,7 +192,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         {
             kind = Kind::Possessive;
             i += 2;
-        } else if is_double_quote(c) {
+        } else if (!single_marks && is_double_quote(c)) || (single_marks && is_single_quote_mark(&chars, i)) {
             kind = Kind::QuoteMark;
             i += 1;
         } else {
@@ -281,7 +322,8 @@ fn pair_quotes(text: &str, toks: &[Token]) -> Vec<QuoteSpan> {
         let next = toks.get(i + 1);
         let space_after = next.is_none_or(|n| n.space_before || n.kind == Kind::Break);
         let glued_right = next.is_some_and(|n| !n.space_before && matches!(n.kind, Kind::Word));
-        let opener_glyph = matches!(t.first, '\u{201C}' | '\u{201E}' | '\u{00AB}' | '"');
+        let opener_glyph = matches!(t.first, '\u{201C}' | '\u{201E}' | '\u{00AB}' | '"' | '\u{2018}');
+        let closer_glyph = matches!(t.first, '\u{201D}' | '\u{2019}');
         match open {
             None => {
                 // A closing glyph glued to the previous word with nothing open is the end of a
@@ -295,7 +337,7 @@ fn pair_quotes(text: &str, toks: &[Token]) -> Vec<QuoteSpan> {
                 open = Some(i);
             }
             Some(o) => {
-                if t.space_before && !space_after && i > o + 1 && t.first != '\u{201D}' {
+                if t.space_before && !space_after && i > o + 1 && !closer_glyph {
                     // A new opener while one is open: the first was never closed.
                     out.push(QuoteSpan { open: o, close: i, closed: false });
                     open = Some(i);
@@ -315,8 +357,8 @@ fn pair_quotes(text: &str, toks: &[Token]) -> Vec<QuoteSpan> {
                 if !t.space_before
                     && glued_right
                     && prev_end
-                    && t.first != '\u{201D}'
-                    && (closer_ahead || t.first == '\u{201C}')
+                    && !closer_glyph
+                    && (closer_ahead || matches!(t.first, '\u{201C}' | '\u{2018}'))
                 {
                     open = Some(i);
                 }
