@@ -35,7 +35,8 @@ fn serve_farm(
         let refs: Vec<(&str, &str, &str)> =
             entries.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
         let path = format!("/feeds/{f}.xml");
-        server.set(&path, Route::ok("application/rss+xml", rss(&refs)).with_etag(&format!("\"v{f}\"")));
+        server
+            .set(&path, Route::ok("application/rss+xml", rss(&refs)).with_etag(&format!("\"v{f}-{items}\"")));
         urls.push(server.url(&path));
     }
     (urls, articles)
@@ -78,7 +79,8 @@ fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     // `scripts/faults.sh` sets RILL_CRASH_KILLS=30 (or more) for the long version.
     let kills: usize = std::env::var("RILL_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     let server = TestServer::start_in_background();
-    let (feeds, served) = serve_farm(&server, 12.max(kills * 2), 12, Duration::from_millis(25));
+    let (n_feeds, items, page_delay) = (12.max(kills * 2), 12, Duration::from_millis(25));
+    let (feeds, mut served) = serve_farm(&server, n_feeds, items, page_delay);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), true);
     let cfg = test_config(dir.path(), true);
@@ -97,6 +99,11 @@ fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     }
     times.truncate(kills);
     for (round, kill_after_ms) in times.into_iter().enumerate() {
+        // Every feed gains an entry each round, so that every kill lands in an ingest (not in a
+        // pass that finds nothing new).
+        if round > 0 {
+            served = serve_farm(&server, n_feeds, items + round, page_delay).1;
+        }
         let mut child = Command::new(rill_bin())
             .arg("--config")
             .arg(&config)
