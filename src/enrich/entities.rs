@@ -125,6 +125,20 @@ const LOC_SUFFIX: &[&str] = &[
     "Glacier",
     "Sheet",
     "Shelf",
+    "Dam",
+    "Reservoir",
+    "Estuary",
+    "Harbour",
+    "Harbor",
+    "Beach",
+    "Forest",
+    "Falls",
+    "Road",
+    "Avenue",
+    "Boulevard",
+    "Highway",
+    "Motorway",
+    "Lane",
 ];
 /// Place words that head "X of Y" names ("Cape of Good Hope", "Palace of Westminster", "Gulf of Aden").
 const LOC_OF_HEADS: &[&str] =

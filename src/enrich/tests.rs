@@ -572,3 +572,16 @@ fn south_asian_and_european_honorifics_are_not_part_of_the_name() {
     }
     assert!(!names.iter().any(|n| n.contains("Shri") || n.contains("Smt") || n.contains("Sri")), "{names:?}");
 }
+
+#[test]
+fn unknown_names_ending_in_a_place_or_organisation_word_get_that_type() {
+    let e = enrich(
+        "Engineers inspected Khadakwasla Dam and Shivajinagar Road on Monday, while the Fairbourne \
+         Railway and the Kharadi Residents' Forum asked for answers.",
+        None,
+    );
+    let kind = |n: &str| e.entities.iter().find(|x| x.name == n).map(|x| x.kind);
+    assert_eq!(kind("Khadakwasla Dam"), Some(EntityKind::Location));
+    assert_eq!(kind("Shivajinagar Road"), Some(EntityKind::Location));
+    assert_eq!(kind("Fairbourne Railway"), Some(EntityKind::Organization));
+}
