@@ -70,12 +70,13 @@ struct Raw {
 
 const CONNECTORS: &[&str] = &[
     "of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "el", "bin", "ibn", "bint",
-    "le", "la", "y", "and", "the", "for", "on", "&", "binti", "ter", "ten", "zu", "dos", "das", "du",
+    "le", "la", "y", "and", "the", "for", "on", "&", "binti", "ter", "ten", "zu", "dos", "das", "du", "los",
+    "las",
 ];
 const NAME_PARTICLES: &[&str] = &[
     "bin", "Bin", "al", "Al", "el", "El", "ibn", "Ibn", "abu", "Abu", "de", "De", "van", "Van", "von", "da",
     "Da", "del", "Del", "di", "Di", "le", "Le", "la", "La", "dos", "Dos", "der", "den", "ter", "ten", "bint",
-    "binti", "du", "das", "zu", "della", "dei",
+    "binti", "du", "das", "zu", "della", "dei", "los", "las",
 ];
 const PRONOUN_CAPS: &[&str] =
     &["I", "Me", "We", "You", "He", "She", "It", "They", "My", "Our", "His", "Her", "Their", "Us"];

@@ -226,8 +226,11 @@ impl Lexicon {
     pub(crate) fn is_org_word(&self, w: &str) -> bool {
         self.org_words.contains(w)
     }
+    /// A known given name, also when written with diacritics the list spells without them
+    /// ("María", "Zoë", "Łukasz").
     pub(crate) fn is_given_name(&self, w: &str) -> bool {
         self.given_names.contains(w)
+            || (!w.is_ascii() && self.given_names.contains(fold_diacritics(w).as_str()))
     }
     pub(crate) fn is_demonym(&self, w: &str) -> bool {
         self.demonyms.contains(w)
@@ -263,6 +266,43 @@ impl Lexicon {
     pub(crate) fn is_speech_verb(&self, lower: &str) -> bool {
         self.speech_verbs.contains(lower)
     }
+}
+
+/// `w` with common Latin diacritics removed ("María" → "Maria"); other characters unchanged.
+pub(crate) fn fold_diacritics(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+            'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' | 'Ā' | 'Ă' | 'Ą' => 'A',
+            'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+            'É' | 'È' | 'Ê' | 'Ë' | 'Ē' | 'Ė' | 'Ę' | 'Ě' => 'E',
+            'í' | 'ì' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => 'i',
+            'Í' | 'Ì' | 'Î' | 'Ï' | 'Ī' | 'Į' | 'İ' => 'I',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
+            'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' | 'Ō' | 'Ő' => 'O',
+            'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => 'u',
+            'Ú' | 'Ù' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' | 'Ų' => 'U',
+            'ç' | 'ć' | 'č' => 'c',
+            'Ç' | 'Ć' | 'Č' => 'C',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'Ñ' | 'Ń' | 'Ň' => 'N',
+            'ś' | 'š' | 'ş' => 's',
+            'Ś' | 'Š' | 'Ş' => 'S',
+            'ź' | 'ż' | 'ž' => 'z',
+            'Ź' | 'Ż' | 'Ž' => 'Z',
+            'ł' => 'l',
+            'Ł' => 'L',
+            'ř' => 'r',
+            'Ř' => 'R',
+            'ğ' => 'g',
+            'Ğ' => 'G',
+            'ý' | 'ÿ' => 'y',
+            'Ý' => 'Y',
+            'đ' => 'd',
+            'Đ' => 'D',
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]

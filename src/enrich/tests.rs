@@ -585,3 +585,15 @@ fn unknown_names_ending_in_a_place_or_organisation_word_get_that_type() {
     assert_eq!(kind("Shivajinagar Road"), Some(EntityKind::Location));
     assert_eq!(kind("Fairbourne Railway"), Some(EntityKind::Organization));
 }
+
+#[test]
+fn spanish_particles_and_accented_given_names_keep_the_whole_name() {
+    let e = enrich(
+        "María José de la Fuente arrived in Jeddah with Juan de los Santos. Łukasz Nowak stayed in Las Vegas.",
+        None,
+    );
+    let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
+    for want in ["María José de la Fuente", "Juan de los Santos", "Łukasz Nowak", "Las Vegas"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+}
