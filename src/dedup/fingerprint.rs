@@ -95,16 +95,16 @@ pub fn simhash64(text: &str) -> u64 {
 }
 
 fn simhash_of(shingles: &[u64]) -> u64 {
+    // Count set bits per position (branch-free, so the loop vectorises); a bit is set in the
+    // result when more than half of the shingles have it.
     let mut v = [0i32; 64];
     for &h in shingles {
         for (i, slot) in v.iter_mut().enumerate() {
-            if (h >> i) & 1 == 1 {
-                *slot += 1;
-            } else {
-                *slot -= 1;
-            }
+            *slot += ((h >> i) & 1) as i32;
         }
     }
+    let half = shingles.len() as i64;
+    let v = v.map(|ones| 2 * i64::from(ones) - half);
     v.iter().enumerate().fold(0u64, |acc, (i, &s)| if s > 0 { acc | (1 << i) } else { acc })
 }
 
