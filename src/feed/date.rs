@@ -242,6 +242,132 @@ fn month(word: &str) -> Option<u32> {
     (full[idx].starts_with(word) || word == "sept").then_some(idx as u32 + 1)
 }
 
+/// Month names and abbreviations of German, French, Spanish, Italian, Portuguese and Dutch
+/// (lower case), for feeds that localise their dates against the specs.
+const FOREIGN_MONTHS: [&[&str]; 12] = [
+    &["januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "januari"],
+    &[
+        "februar",
+        "feber",
+        "février",
+        "févr",
+        "fév",
+        "fevr",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "fev",
+        "februari",
+    ],
+    &["märz", "mär", "mrz", "mars", "marzo", "março", "maart", "mrt"],
+    &["avril", "avr", "abril", "abr", "aprile"],
+    &["mai", "mayo", "maggio", "mag", "maio", "mei"],
+    &["juni", "juin", "junio", "giugno", "giu", "junho"],
+    &["juli", "juillet", "juil", "julio", "luglio", "lug", "julho"],
+    &["august", "août", "aout", "agosto", "ago", "augustus"],
+    &["septembre", "septiembre", "settembre", "set", "setembro"],
+    &["oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"],
+    &["novembre", "noviembre", "novembro"],
+    &[
+        "dezember",
+        "dez",
+        "décembre",
+        "déc",
+        "decembre",
+        "diciembre",
+        "dic",
+        "dicembre",
+        "dezembro",
+        "december",
+    ],
+];
+
+fn foreign_month(word: &str) -> Option<u32> {
+    FOREIGN_MONTHS.iter().position(|names| names.contains(&word)).map(|i| i as u32 + 1)
+}
+
+/// Day names and abbreviations of the same languages.
+fn is_foreign_day_name(word: &str) -> bool {
+    const DAYS: &[&str] = &[
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "mo",
+        "di",
+        "mi",
+        "do",
+        "fr",
+        "sa",
+        "so",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "lun",
+        "mar",
+        "mer",
+        "jeu",
+        "ven",
+        "sam",
+        "dim",
+        "lunes",
+        "martes",
+        "miércoles",
+        "jueves",
+        "viernes",
+        "sábado",
+        "domingo",
+        "mié",
+        "jue",
+        "vie",
+        "sáb",
+        "dom",
+        "lunedì",
+        "martedì",
+        "mercoledì",
+        "giovedì",
+        "venerdì",
+        "sabato",
+        "domenica",
+        "gio",
+        "sab",
+        "segunda",
+        "terça",
+        "quarta",
+        "quinta",
+        "sexta",
+        "feira",
+        "seg",
+        "ter",
+        "qua",
+        "qui",
+        "sex",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "ma",
+        "wo",
+        "vr",
+        "za",
+        "zo",
+    ];
+    DAYS.contains(&word)
+}
+
+/// Words between the parts of a localised date ("26 de noviembre de 2024", "à 10:00", "um 10 Uhr").
+const FILLER_WORDS: &[&str] = &["de", "del", "le", "la", "el", "à", "um", "om", "uhr", "den", "der"];
+
 fn is_day_name(word: &str) -> bool {
     const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     word.len() >= 2 && DAYS.iter().any(|d| d.starts_with(word))
@@ -294,12 +420,16 @@ fn loose(s: &str) -> Option<DateTime<Utc>> {
             } else {
                 toks.push(Tok::Num(n, i - start));
             }
-        } else if c.is_ascii_alphabetic() {
+        } else if c.is_ascii_alphabetic() || c >= 0x80 {
+            // A word, also of non-ASCII letters ("févr", "März"); other non-ASCII is a separator.
             let start = i;
-            while i < b.len() && b[i].is_ascii_alphabetic() {
-                i += 1;
+            let word_len = s[i..].find(|ch: char| !ch.is_alphabetic()).unwrap_or(s.len() - i);
+            if word_len == 0 {
+                i += s[i..].chars().next().map_or(1, char::len_utf8);
+                continue;
             }
-            toks.push(Tok::Word(s[start..i].to_ascii_lowercase()));
+            i += word_len;
+            toks.push(Tok::Word(s[start..i].to_lowercase()));
         } else if (c == b'+' || c == b'-') && toks.iter().any(|t| matches!(t, Tok::Time(..))) {
             let start = i;
             i += 1;
@@ -315,6 +445,7 @@ fn loose(s: &str) -> Option<DateTime<Utc>> {
         }
     }
     let (mut mo, mut time, mut offset, mut pm) = (None, None, None, None);
+    let mut mo_was_day_like = false;
     let mut nums = Vec::new();
     let mut month_pos = None;
     for t in toks {
@@ -323,12 +454,19 @@ fn loose(s: &str) -> Option<DateTime<Utc>> {
             Tok::Time(h, m, s) => time = Some((h, m, s)),
             Tok::Offset(o) => offset = Some(o),
             Tok::Word(w) => {
-                if let Some(m) = month(&w).filter(|_| mo.is_none()) {
+                let as_month = month(&w).or_else(|| foreign_month(&w));
+                // "mar." is Tuesday in French, Spanish and Italian, March in English: a later
+                // month name wins over one that can be a day name.
+                let replaces = mo_was_day_like && as_month.is_some();
+                if let Some(m) = as_month.filter(|_| mo.is_none() || replaces) {
                     mo = Some(m);
                     month_pos = Some(nums.len());
+                    mo_was_day_like = is_foreign_day_name(&w);
                 } else if w == "am" || w == "pm" {
                     pm = Some(w == "pm");
                 } else if is_day_name(&w)
+                    || is_foreign_day_name(&w)
+                    || FILLER_WORDS.contains(&w.as_str())
                     || w == "t"
                     || w == "at"
                     || w == "on"
@@ -443,6 +581,20 @@ mod tests {
         assert_eq!(p("Thu,, 01 Jan, 2004, 19:48:21 GMT"), "2004-01-01T19:48:21Z");
         assert_eq!(p("January 5, 2004"), "2004-01-05T00:00:00Z");
         assert_eq!(p("Sept 5 2004 10:00 pm"), "2004-09-05T22:00:00Z");
+    }
+
+    #[test]
+    fn localised_month_and_day_names() {
+        assert_eq!(p("Di, 26 Nov 2024 10:00:00 +0100"), "2024-11-26T09:00:00Z");
+        assert_eq!(p("mar., 26 nov. 2024 10:00:00 +0100"), "2024-11-26T09:00:00Z");
+        assert_eq!(p("26 mars 2024 10:00"), "2024-03-26T10:00:00Z");
+        assert_eq!(p("Mittwoch, 4. Dezember 2024 08:15:00 +0100"), "2024-12-04T07:15:00Z");
+        assert_eq!(p("26 de noviembre de 2024 10:00"), "2024-11-26T10:00:00Z");
+        assert_eq!(p("sáb, 2 févr. 2019 10:00:00 GMT"), "2019-02-02T10:00:00Z");
+        assert_eq!(p("ven 12 août 2022 18:30:00 +0200"), "2022-08-12T16:30:00Z");
+        assert_eq!(p("qua, 15 out 2025 09:00:00 -0300"), "2025-10-15T12:00:00Z");
+        assert_eq!(p("Mon, 26 Mar 2024 10:00:00 GMT"), "2024-03-26T10:00:00Z");
+        assert_eq!(p("4 mrt 2024"), "2024-03-04T00:00:00Z");
     }
 
     #[test]
