@@ -354,7 +354,7 @@ impl Config {
                         headers: f.headers.into_iter().collect(),
                         basic_auth: f.basic_auth,
                         proxy: f.proxy,
-                        timeout_ms: timeout.map(|d| d.as_millis() as u64),
+                        timeout_ms: timeout.map(|d| (d.as_millis() as u64).max(1)),
                         max_bytes: f
                             .max_feed_bytes
                             .map(|v| size("feed.max_feed_bytes", Some(v), 0))

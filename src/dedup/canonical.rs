@@ -425,7 +425,8 @@ fn same_site(a: &Url, b: &Url) -> bool {
 /// * `entry_url`: the feed entry's link (canonical or not; it is canonicalised again).
 /// * `final_url`: the URL the page fetch ended at after redirects. When given (and http(s)) it
 ///   replaces the entry link, because feed proxies (feedburner's `/~r/…`, `feeds.*` click
-///   trackers) redirect to the publisher's real address.
+///   trackers) redirect to the publisher's real address; except a redirect to a home page (a
+///   soft 404, a consent wall), which is no article's address.
 /// * `page_canonical`: the page's `<link rel=canonical>` or `og:url`, possibly relative (it is
 ///   resolved against the final URL). It wins when it is an http(s) URL on the **same site**
 ///   (same [`registrable_domain`]) as the final URL, and is not the site's bare home page (a
@@ -442,6 +443,9 @@ pub fn prefer_page_canonical(
     opts: &CanonOptions,
 ) -> Url {
     let entry = canonicalize_parsed(entry_url.clone(), opts).unwrap_or_else(|_| entry_url.clone());
+    let is_home = |u: &Url| u.path() == "/" && u.query().is_none();
+    // A redirect to the site's home page (a soft 404, a consent wall) is no article's address.
+    let final_url = final_url.filter(|f| !is_home(f) || is_home(&entry));
     let (base_raw, base) = match final_url.and_then(|f| Some((f, canonicalize_parsed(f.clone(), opts).ok()?)))
     {
         Some((raw, canon)) => (raw.clone(), canon),
@@ -456,8 +460,7 @@ pub fn prefer_page_canonical(
     let Ok(canon) = canonicalize_parsed(resolved, opts) else {
         return base;
     };
-    let is_home = canon.path() == "/" && canon.query().is_none() && base.path() != "/";
-    if same_site(&canon, &base) && !is_home {
+    if same_site(&canon, &base) && (!is_home(&canon) || is_home(&base)) {
         canon
     } else {
         base
@@ -710,6 +713,21 @@ mod tests {
             prefer_page_canonical(&u("https://example.com/a/b"), Some("https://example.com/"), None, &o);
         assert_eq!(got.as_str(), "https://example.com/a/b");
     }
+    #[test]
+    fn a_redirect_to_the_home_page_is_not_the_articles_address() {
+        let o = CanonOptions::default();
+        let entry = u("https://site.example/2024/story");
+        let home = u("https://site.example/");
+        assert_eq!(
+            prefer_page_canonical(&entry, None, Some(&home), &o).as_str(),
+            "https://site.example/2024/story"
+        );
+        assert_eq!(
+            prefer_page_canonical(&entry, Some("/"), Some(&home), &o).as_str(),
+            "https://site.example/2024/story"
+        );
+    }
+
     #[test]
     fn final_url_replaces_proxy() {
         let o = CanonOptions::default();

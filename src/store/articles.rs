@@ -467,8 +467,8 @@ enum Rekey {
     Kept,
     /// It now has the page's key; its entry's key is an alias.
     Moved,
-    /// The page's key is an article already stored with the same text (or a pruned one): the
-    /// pending article was folded into it and no longer exists.
+    /// The page's key is an article already stored with the same text and a similar feed
+    /// title: the pending article was folded into it and no longer exists.
     Merged,
 }
 
@@ -484,8 +484,9 @@ const REKEY_MAX_DISTANCE: u32 = 8;
 /// an alias, so a later entry that links it finds this article. If the new key belongs to
 /// another article, the two are the same article only when their texts agree (same content
 /// hash, or SimHash within [`REKEY_MAX_DISTANCE`]): then this article's feed links move to the
-/// other and this one is deleted (it was never visible, so no consumer saw it). A key pruned by
-/// retention stays pruned: the article is dropped and its own key tombstoned too.
+/// other and this one is deleted (it was never visible, so no consumer saw it). Empty texts
+/// never match, and the two feed titles must agree ([`titles_agree`]). A key pruned by retention
+/// proves nothing (its text is gone): the article keeps its own key.
 fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<Rekey, StoreError> {
     let own: String = tx
         .prepare_cached("SELECT url FROM articles WHERE id = ?1")?
@@ -496,15 +497,9 @@ fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<
     let target = match article_by_key(tx, key)? {
         Some(id) if id == article_id => return Ok(Rekey::Kept),
         Some(id) => Some(id),
-        None if is_tombstoned(tx, key)? => {
-            tx.prepare_cached(
-                "INSERT INTO tombstones (url, article_id, seq, pruned_at) VALUES (?1, ?2, NULL, ?3)
-                 ON CONFLICT (url) DO NOTHING",
-            )?
-            .execute(params![own, article_id, fmt_time(Utc::now())])?;
-            tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![article_id])?;
-            return Ok(Rekey::Merged);
-        }
+        // Pruned: its text is gone, so nothing shows that this is the same article (a site
+        // whose pages all name one address would otherwise lose every new article). Keep it.
+        None if is_tombstoned(tx, key)? => return Ok(Rekey::Kept),
         None => None,
     };
     let Some(target) = target else {
@@ -515,19 +510,22 @@ fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<
         .execute(params![own, article_id])?;
         return Ok(Rekey::Moved);
     };
-    let theirs: Option<(i64, i64)> = tx
-        .prepare_cached("SELECT content_hash, simhash FROM article_fingerprints WHERE article_id = ?1")?
-        .query_row(params![target], |r| Ok((r.get(0)?, r.get(1)?)))
+    let theirs: Option<(i64, i64, i64)> = tx
+        .prepare_cached(
+            "SELECT content_hash, simhash, shingles FROM article_fingerprints WHERE article_id = ?1",
+        )?
+        .query_row(params![target], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let same_text = match (theirs, &fin.fingerprints) {
-        (Some((hash, sim)), Some(fp)) => {
+        // Empty texts (a blocked page, a title-only feed) agree with each other and prove nothing.
+        (Some((hash, sim, shingles)), Some(fp)) if shingles > 0 && fp.shingles > 0 => {
             hash == fp.content_hash as i64 || ((sim as u64) ^ fp.simhash).count_ones() <= REKEY_MAX_DISTANCE
         }
-        // The other is still pending (no text yet), or this one has none: not provably the
-        // same article, so both stay.
+        // The other is still pending (no text yet), or a text is empty: not provably the same
+        // article, so both stay.
         _ => false,
     };
-    if !same_text {
+    if !same_text || !titles_agree(tx, article_id, target)? {
         return Ok(Rekey::Kept);
     }
     tx.prepare_cached(
@@ -544,6 +542,29 @@ fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<
     .execute(params![own, target])?;
     tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![article_id])?;
     Ok(Rekey::Merged)
+}
+
+/// Whether two articles' feed titles could name the same article: equal word sets for the most
+/// part (Jaccard ≥ 0.5), or a title missing. Pages alone cannot tell: every link of a paywalled
+/// site may redirect to one subscribe page with one text, while the feed titles differ.
+fn titles_agree(tx: &Connection, a: i64, b: i64) -> Result<bool, StoreError> {
+    let title = |id: i64| -> Result<Option<String>, StoreError> {
+        Ok(tx
+            .prepare_cached("SELECT title FROM articles WHERE id = ?1")?
+            .query_row(params![id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    };
+    let (Some(ta), Some(tb)) = (title(a)?, title(b)?) else { return Ok(true) };
+    let words = |t: &str| -> std::collections::HashSet<String> {
+        t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let (wa, wb) = (words(&ta), words(&tb));
+    if wa.is_empty() || wb.is_empty() {
+        return Ok(true);
+    }
+    let shared = wa.intersection(&wb).count();
+    Ok(2 * shared >= wa.union(&wb).count())
 }
 
 /// Re-extraction of a visible article: when its text or title changed it gets a new seq, a new

@@ -414,7 +414,7 @@ mod rekey_tests {
         public inquiry that lasted two years and heard from more than three hundred residents.";
 
     #[test]
-    fn a_page_key_of_a_pruned_article_drops_the_copy_and_remembers_its_address() {
+    fn a_page_key_of_a_pruned_article_proves_nothing_and_the_article_keeps_its_own_key() {
         let mut s = Store::open_in_memory().unwrap();
         s.add_feed("https://example.org/feed", None).unwrap();
         s.conn()
@@ -424,12 +424,31 @@ mod rekey_tests {
             )
             .unwrap();
         pending(&s, 1, "https://proxy.example/r/1", 1);
-        assert!(!complete(&mut s, 1, &finished(TEXT, "https://example.org/a")));
-        assert!(urls(&s).is_empty());
-        assert_eq!(
-            s.classify_keys(1, &[("https://proxy.example/r/1", None)]).unwrap(),
-            vec![KeyState::KnownHere]
-        );
+        assert!(complete(&mut s, 1, &finished(TEXT, "https://example.org/a")));
+        assert_eq!(urls(&s), ["https://proxy.example/r/1"]);
+    }
+
+    #[test]
+    fn empty_texts_and_different_titles_never_merge() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_feed("https://example.org/feed", None).unwrap();
+        s.add_feed("https://proxy.example/feed", None).unwrap();
+        // Every link of a paywalled site redirects to one page: empty texts prove nothing.
+        pending(&s, 1, "https://example.org/a", 1);
+        assert!(complete(&mut s, 1, &finished("", "https://example.org/subscribe")));
+        pending(&s, 2, "https://example.org/b", 2);
+        assert!(complete(&mut s, 2, &finished("", "https://example.org/subscribe")));
+        // Same subscribe-page text, but the feeds title two different stories.
+        s.conn().execute("UPDATE articles SET title = 'Harbour terminal approved'", []).unwrap();
+        pending(&s, 3, "https://example.org/c", 1);
+        s.conn().execute("UPDATE articles SET title = 'Library branch to close' WHERE id = 3", []).unwrap();
+        pending(&s, 4, "https://example.org/d", 2);
+        s.conn()
+            .execute("UPDATE articles SET title = 'Grape harvest starts early' WHERE id = 4", [])
+            .unwrap();
+        assert!(complete(&mut s, 3, &finished(TEXT, "https://example.org/subscribe-2")));
+        assert!(complete(&mut s, 4, &finished(TEXT, "https://example.org/subscribe-2")));
+        assert_eq!(s.articles_since(0, 10).unwrap().len(), 4);
     }
 
     #[test]
@@ -439,8 +458,12 @@ mod rekey_tests {
         s.add_feed("https://proxy.example/feed", None).unwrap();
         pending(&s, 1, "https://example.org/a", 1);
         assert!(complete(&mut s, 1, &finished(TEXT, "https://example.org/a")));
+        s.conn().execute("UPDATE articles SET title = 'Ferry terminal approved' WHERE id = 1", []).unwrap();
         // Same text under a proxy address: folded into article 1, its feed link moved.
         pending(&s, 2, "https://proxy.example/r/2", 2);
+        s.conn()
+            .execute("UPDATE articles SET title = 'Ferry terminal approved, says harbour' WHERE id = 2", [])
+            .unwrap();
         assert!(!complete(&mut s, 2, &finished(TEXT, "https://example.org/a")));
         assert_eq!(urls(&s), ["https://example.org/a"]);
         let links: i64 = s
