@@ -851,14 +851,7 @@ async fn poll_feed_inner(ctx: &Arc<Ctx>, feed: &FeedRecord) -> Result<Polled, Fe
     for (article_id, entry) in changed {
         // One revision of an article at a time; a later poll picks up what is still different.
         if lock(&ctx.revising).insert(article_id) {
-            let job = PageJob {
-                article_id,
-                key: None,
-                entry,
-                revision_for_feed: Some(feed.id),
-                policy,
-                deferrals: 0,
-            };
+            let job = PageJob { article_id, entry, revision_for_feed: Some(feed.id), policy, deferrals: 0 };
             spawn_page(ctx, job).await;
         }
     }
@@ -989,8 +982,6 @@ fn defer_page(ctx: &Arc<Ctx>, mut job: PageJob, left: Duration) {
 /// a feed changed (a revision).
 struct PageJob {
     article_id: i64,
-    /// Its identity key as stored (pending articles only).
-    key: Option<String>,
     entry: Entry,
     /// The feed that changed the entry, for a revision.
     revision_for_feed: Option<i64>,
@@ -1024,7 +1015,6 @@ impl From<PendingArticle> for PageJob {
     fn from(p: PendingArticle) -> PageJob {
         PageJob {
             article_id: p.article_id,
-            key: Some(p.key),
             entry: p.entry,
             revision_for_feed: None,
             policy: PagePolicy::default(),
@@ -1270,7 +1260,8 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
                 }
             }
         };
-        let rekeyed = finished.key.is_some() && finished.key != pending.key;
+        // With a page identity, "not stored" means folded into another article.
+        let rekeyed = finished.key.is_some();
         if attempted && finished.article.source != crate::model::ContentSource::Page {
             ctx.metrics.extraction_failed();
         }
@@ -1294,7 +1285,7 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
                 ctx.metrics.committed();
             }
             Ok(false) if rekeyed => {
-                // Folded into the article its page names as canonical: it no longer exists.
+                // Folded into the same article stored under another address: it no longer exists.
                 tracing::debug!("same article as one already stored under the page's canonical URL");
                 lock(&ctx.stories).forget(pending.article_id);
             }

@@ -492,7 +492,9 @@ fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<
         .prepare_cached("SELECT url FROM articles WHERE id = ?1")?
         .query_row(params![article_id], |r| r.get(0))?;
     if own == key {
-        return Ok(Rekey::Kept);
+        // Stored under the address its page confirms. A copy that finished first may have named
+        // this address while this article had no text yet: fold this one into that copy.
+        return claimed_by_copy(tx, article_id, key, fin);
     }
     let target = match article_by_key(tx, key)? {
         Some(id) if id == article_id => return Ok(Rekey::Kept),
@@ -510,38 +512,83 @@ fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<
         .execute(params![own, article_id])?;
         return Ok(Rekey::Moved);
     };
+    match same_article(tx, target, article_id, fin)? {
+        Some(true) => {
+            fold_into(tx, article_id, &own, target)?;
+            Ok(Rekey::Merged)
+        }
+        Some(false) => Ok(Rekey::Kept),
+        None => {
+            // The other has no text yet: remember the claim, so that the other is folded into
+            // this one when it completes (see `claimed_by_copy`).
+            tx.prepare_cached(
+                "INSERT INTO article_page_keys (page_key, article_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![key, article_id])?;
+            Ok(Rekey::Kept)
+        }
+    }
+}
+
+/// Whether the stored article `other` and the article being completed (`fin`, id `this`) are
+/// the same article: texts agree (same content hash, or SimHash within [`REKEY_MAX_DISTANCE`];
+/// empty texts prove nothing) and feed titles agree. `None` when `other` has no text yet.
+fn same_article(tx: &Connection, other: i64, this: i64, fin: &Finished) -> Result<Option<bool>, StoreError> {
     let theirs: Option<(i64, i64, i64)> = tx
         .prepare_cached(
             "SELECT content_hash, simhash, shingles FROM article_fingerprints WHERE article_id = ?1",
         )?
-        .query_row(params![target], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![other], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let same_text = match (theirs, &fin.fingerprints) {
-        // Empty texts (a blocked page, a title-only feed) agree with each other and prove nothing.
-        (Some((hash, sim, shingles)), Some(fp)) if shingles > 0 && fp.shingles > 0 => {
+    let Some((hash, sim, shingles)) = theirs else { return Ok(None) };
+    let same_text = match &fin.fingerprints {
+        Some(fp) if shingles > 0 && fp.shingles > 0 => {
             hash == fp.content_hash as i64 || ((sim as u64) ^ fp.simhash).count_ones() <= REKEY_MAX_DISTANCE
         }
-        // The other is still pending (no text yet), or a text is empty: not provably the same
-        // article, so both stay.
         _ => false,
     };
-    if !same_text || !titles_agree(tx, article_id, target)? {
-        return Ok(Rekey::Kept);
-    }
+    Ok(Some(same_text && titles_agree(tx, this, other)?))
+}
+
+/// Folds the pending article `from` (stored under `from_url`) into `into`: its feed links and
+/// aliases move, its address becomes an alias of `into`, and it is deleted (it was never
+/// visible, so no consumer saw it).
+fn fold_into(tx: &Connection, from: i64, from_url: &str, into: i64) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at, entry_hash)
          SELECT ?2, feed_id, entry_id, first_seen_at, entry_hash FROM article_feeds WHERE article_id = ?1
          ON CONFLICT DO NOTHING",
     )?
-    .execute(params![article_id, target])?;
+    .execute(params![from, into])?;
     tx.prepare_cached("UPDATE article_aliases SET article_id = ?2 WHERE article_id = ?1")?
-        .execute(params![article_id, target])?;
+        .execute(params![from, into])?;
+    tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![from])?;
     tx.prepare_cached(
         "INSERT INTO article_aliases (url, article_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?
-    .execute(params![own, target])?;
-    tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![article_id])?;
-    Ok(Rekey::Merged)
+    .execute(params![from_url, into])?;
+    Ok(())
+}
+
+/// A pending article completing under its own address `key`: if a visible copy's page named
+/// this address while this article was still pending (`article_page_keys`), and the two are
+/// the same article, this one is folded into the copy.
+fn claimed_by_copy(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<Rekey, StoreError> {
+    let claimants: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT p.article_id FROM article_page_keys p JOIN articles a ON a.id = p.article_id
+             WHERE p.page_key = ?1 AND p.article_id != ?2 AND a.seq IS NOT NULL ORDER BY p.article_id",
+        )?
+        .query_map(params![key, article_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for copy in claimants {
+        if same_article(tx, copy, article_id, fin)? == Some(true) {
+            fold_into(tx, article_id, key, copy)?;
+            tx.prepare_cached("DELETE FROM article_page_keys WHERE page_key = ?1")?.execute(params![key])?;
+            return Ok(Rekey::Merged);
+        }
+    }
+    Ok(Rekey::Kept)
 }
 
 /// Whether two articles' feed titles could name the same article: equal word sets for the most

@@ -429,6 +429,34 @@ mod rekey_tests {
     }
 
     #[test]
+    fn a_copy_that_finishes_first_still_gets_the_original_folded_into_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_feed("https://example.org/feed", None).unwrap();
+        s.add_feed("https://proxy.example/feed", None).unwrap();
+        // Both pending at once: the publisher's own entry and the proxy's.
+        pending(&s, 1, "https://example.org/a", 1);
+        pending(&s, 2, "https://proxy.example/r/2", 2);
+        // The proxy's page finishes first: its address is taken by an article with no text yet.
+        assert!(complete(&mut s, 2, &finished(TEXT, "https://example.org/a")));
+        assert_eq!(urls(&s), ["https://example.org/a", "https://proxy.example/r/2"]);
+        // The publisher's own page finishes: it is the same article, folded into the visible copy.
+        assert!(!complete(&mut s, 1, &finished(TEXT, "https://example.org/a")));
+        assert_eq!(urls(&s), ["https://proxy.example/r/2"]);
+        let feeds: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM article_feeds WHERE article_id = 2", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(feeds, 2);
+        // Either address finds it.
+        assert_eq!(
+            s.classify_keys(1, &[("https://example.org/a", None), ("https://proxy.example/r/2", None)])
+                .unwrap(),
+            vec![KeyState::KnownHere, KeyState::KnownHere]
+        );
+        assert_eq!(s.articles_since(0, 10).unwrap().len(), 1);
+    }
+
+    #[test]
     fn empty_texts_and_different_titles_never_merge() {
         let mut s = Store::open_in_memory().unwrap();
         s.add_feed("https://example.org/feed", None).unwrap();

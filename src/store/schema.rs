@@ -194,6 +194,13 @@ pub const MIGRATIONS: &[&str] = &[
         article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE
     ) WITHOUT ROWID;
     CREATE INDEX article_aliases_by_article ON article_aliases (article_id);
+    -- An address a page named while the article stored under it had no text yet.
+    CREATE TABLE article_page_keys (
+        page_key   TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        PRIMARY KEY (page_key, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_page_keys_by_article ON article_page_keys (article_id);
     "#,
 ];
 
