@@ -190,6 +190,7 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
     }
     let reader = Store::open_read_only(&path, cfg.storage.busy_timeout)?;
     let pending = reader.pending_articles()?;
+    let pending_requests = reader.pending_article_requests()?;
     let fetcher = Fetcher::new(&cfg.fetch)?;
     // A Retry-After outlives the process that received it.
     for (url, until) in reader.retry_after_blocks(Utc::now())? {
@@ -255,7 +256,8 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
         info!(count = pending.len(), "resuming articles whose pages were not processed");
     }
     for p in pending {
-        spawn_page(&ctx, PageJob::from(p)).await;
+        let policy = pending_requests.get(&p.article_id).map_or_else(PagePolicy::default, PagePolicy::from);
+        spawn_page(&ctx, PageJob { policy, ..PageJob::from(p) }).await;
     }
     let result = schedule_loop(&ctx, mode).await;
     if systemd {
@@ -985,7 +987,8 @@ struct PageJob {
     entry: Entry,
     /// The feed that changed the entry, for a revision.
     revision_for_feed: Option<i64>,
-    /// The feed's own page settings (an article resumed after a restart has none).
+    /// The feed's own page settings (for an article resumed after a restart: those of a feed
+    /// that carries it).
     policy: PagePolicy,
     /// How often it waited for a host's `Retry-After` already (at most [`MAX_PAGE_DEFERRALS`]).
     deferrals: u8,
@@ -1004,10 +1007,13 @@ struct PagePolicy {
 
 impl PagePolicy {
     fn of(feed: &FeedRecord) -> PagePolicy {
-        feed.request.as_ref().map_or_else(PagePolicy::default, |r| PagePolicy {
-            fetch_pages: r.fetch_pages,
-            respect_robots: r.respect_robots,
-        })
+        feed.request.as_ref().map_or_else(PagePolicy::default, PagePolicy::from)
+    }
+}
+
+impl From<&crate::fetch::RequestSettings> for PagePolicy {
+    fn from(r: &crate::fetch::RequestSettings) -> PagePolicy {
+        PagePolicy { fetch_pages: r.fetch_pages, respect_robots: r.respect_robots }
     }
 }
 

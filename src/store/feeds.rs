@@ -178,6 +178,29 @@ impl Store {
         Ok(added)
     }
 
+    /// The request settings of a feed carrying each pending article (articles of feeds without
+    /// settings are absent), so that a page resumed after a restart keeps its feed's page
+    /// settings (`fetch_pages`, `respect_robots`). When several feeds carry it, the one linked
+    /// first wins.
+    pub fn pending_article_requests(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, crate::fetch::RequestSettings>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT af.article_id, f.request FROM articles a
+             JOIN article_feeds af ON af.article_id = a.id JOIN feeds f ON f.id = af.feed_id
+             WHERE a.seq IS NULL AND f.request IS NOT NULL ORDER BY af.first_seen_at DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, json) = row?;
+            if let Ok(settings) = serde_json::from_str(&json) {
+                out.insert(id, settings); // ordered newest first: the first-linked feed stays
+            }
+        }
+        Ok(out)
+    }
+
     /// Sets (or clears) a feed's request settings; returns false when it is not subscribed.
     pub fn set_feed_request(
         &self,

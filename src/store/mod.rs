@@ -510,6 +510,34 @@ mod rekey_tests {
 }
 
 #[cfg(test)]
+mod resume_tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_article_resumes_with_the_settings_of_the_feed_that_first_carried_it() {
+        let s = Store::open_in_memory().unwrap();
+        let strict = crate::fetch::RequestSettings { respect_robots: Some(true), ..Default::default() };
+        let loose = crate::fetch::RequestSettings { fetch_pages: Some(false), ..Default::default() };
+        s.add_feed_with("https://a.example/feed", None, Some(&strict)).unwrap();
+        s.add_feed_with("https://b.example/feed", None, Some(&loose)).unwrap();
+        s.add_feed("https://c.example/feed", None).unwrap();
+        s.conn()
+            .execute_batch(
+                "INSERT INTO articles (id, url, fetched_at) VALUES (1, 'https://x.example/1', '2026-11-01T00:00:00Z'),
+                     (2, 'https://x.example/2', '2026-11-01T00:00:00Z');
+                 INSERT INTO articles (id, seq, url, fetched_at) VALUES (3, 1, 'https://x.example/3', '2026-11-01T00:00:00Z');
+                 INSERT INTO article_feeds (article_id, feed_id, entry_id, first_seen_at) VALUES
+                     (1, 1, 'g1', '2026-11-01T00:00:00Z'), (1, 2, 'g1', '2026-11-01T00:05:00Z'),
+                     (2, 3, 'g2', '2026-11-01T00:00:00Z'), (3, 1, 'g3', '2026-11-01T00:00:00Z');",
+            )
+            .unwrap();
+        let got = s.pending_article_requests().unwrap();
+        assert_eq!(got.len(), 1, "only pending articles of feeds with settings: {got:?}");
+        assert_eq!(got.get(&1), Some(&strict));
+    }
+}
+
+#[cfg(test)]
 mod schedule_tests {
     use super::*;
 
