@@ -1058,13 +1058,12 @@ pub struct FetchedPage {
 /// content, enrich the chosen text, and compress the page for keeping when `keep_page`.
 pub fn finish(page: Option<&FetchedPage>, entry: &Entry, keep_page: bool, canon: &CanonOptions) -> Finished {
     let from_page = page.map(|p| extract::extract_article(&p.body, Some(&p.url), Some(entry)));
-    let declared = from_page.as_ref().and_then(|a| a.canonical_url.clone());
     let article = extract::choose_article(from_page, entry);
     // Only a page that was taken as the article speaks for its identity (not a blocked,
-    // empty or error page the extractor turned down).
+    // empty or error page the extractor turned down); its canonical link is then the page's.
     let key = page
         .filter(|_| article.source == crate::model::ContentSource::Page)
-        .and_then(|p| page_identity(&p.url, declared.as_deref(), entry, canon));
+        .and_then(|p| page_identity(&p.url, article.canonical_url.as_deref(), entry, canon));
     let enrichment = enrich::enrich(&article.text, article.title.as_deref());
     let fingerprints = Fingerprints::of(&article.text);
     let outlet = page

@@ -516,22 +516,18 @@ async fn the_page_decides_identity_proxy_redirects_and_canonical_links_make_one_
     let third = "Farmers in the valley reported the earliest grape harvest since records began.";
     server.set("/c/2", Route::ok("text/html", page_with_canonical("/section", "Library", other)));
     server.set("/c/3", Route::ok("text/html", page_with_canonical("/section", "Harvest", third)));
-    server.set(
+    serve_rss(
+        &server,
         "/one.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&[("o1", "Ferry terminal", &server.url("/r/1")), ("o2", "Library", &server.url("/c/2"))]),
-        ),
+        &[("o1", "Ferry terminal", &server.url("/r/1")), ("o2", "Library", &server.url("/c/2"))],
     );
-    server.set(
+    serve_rss(
+        &server,
         "/two.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&[
-                ("t1", "Ferry terminal (mobile)", &server.url("/m/story/1")),
-                ("t3", "Harvest", &server.url("/c/3")),
-            ]),
-        ),
+        &[
+            ("t1", "Ferry terminal (mobile)", &server.url("/m/story/1")),
+            ("t3", "Harvest", &server.url("/c/3")),
+        ],
     );
     let dir = tempfile::tempdir().unwrap();
     let cfg = test_config(dir.path(), true);
@@ -555,23 +551,19 @@ async fn the_page_decides_identity_proxy_redirects_and_canonical_links_make_one_
 
     // The next poll (the feeds changed, so they are read again) recognises the proxy and the
     // mobile links: only the one new entry is new, and no known page is fetched again.
-    server.set(
+    serve_rss(
+        &server,
         "/two.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&[
-                ("t1", "Ferry terminal (mobile)", &server.url("/m/story/1")),
-                ("t3", "Harvest", &server.url("/c/3")),
-                ("t4", "New one", &server.url("/c/4")),
-            ]),
-        ),
+        &[
+            ("t1", "Ferry terminal (mobile)", &server.url("/m/story/1")),
+            ("t3", "Harvest", &server.url("/c/3")),
+            ("t4", "New one", &server.url("/c/4")),
+        ],
     );
-    server.set(
+    serve_rss(
+        &server,
         "/one.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&[("o2", "Library", &server.url("/c/2")), ("o1", "Ferry terminal", &server.url("/r/1"))]),
-        ),
+        &[("o2", "Library", &server.url("/c/2")), ("o1", "Ferry terminal", &server.url("/r/1"))],
     );
     server.clear_hits();
     let s = poll_once(&cfg).await;

@@ -214,6 +214,11 @@ async fn handle(s: &State, req: Request<Body>) -> Response<Body> {
     resp
 }
 
+/// Serves an RSS 2.0 feed of `(guid, title, link)` items at `path`.
+pub fn serve_rss(server: &TestServer, path: &str, items: &[(&str, &str, &str)]) {
+    server.set(path, Route::ok("application/rss+xml", rss(items)));
+}
+
 /// An RSS 2.0 feed of `(guid, title, link)` items.
 pub fn rss(items: &[(&str, &str, &str)]) -> String {
     let mut s = String::from(

@@ -71,6 +71,10 @@ fn is_double_quote(c: char) -> bool {
 /// quotations inside quotations) rather than double ones: more words open with ‘ than with a
 /// double mark.
 fn quotes_with_single_marks(text: &str) -> bool {
+    // Most texts have no ‘ at all: a byte search settles them without decoding the text.
+    if !text.contains('\u{2018}') {
+        return false;
+    }
     let (mut single, mut double) = (0usize, 0usize);
     let mut prev: Option<char> = None;
     let mut chars = text.chars().peekable();

@@ -438,15 +438,15 @@ pub(super) fn complete_article(
     fin: &Finished,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let pending: Option<Option<i64>> = tx
-        .prepare_cached("SELECT seq FROM articles WHERE id = ?1")?
-        .query_row(params![article_id], |r| r.get(0))
+    let pending: Option<(Option<i64>, String)> = tx
+        .prepare_cached("SELECT seq, url FROM articles WHERE id = ?1")?
+        .query_row(params![article_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    if !matches!(pending, Some(None)) {
+    let Some((None, own)) = pending else {
         return Ok(false);
-    }
+    };
     if let Some(key) = fin.key.as_deref() {
-        if rekey(tx, article_id, key, fin)? == Rekey::Merged {
+        if rekey(tx, article_id, &own, key, fin)? == Rekey::Merged {
             return Ok(false);
         }
     }
@@ -487,10 +487,13 @@ const REKEY_MAX_DISTANCE: u32 = 8;
 /// other and this one is deleted (it was never visible, so no consumer saw it). Empty texts
 /// never match, and the two feed titles must agree ([`titles_agree`]). A key pruned by retention
 /// proves nothing (its text is gone): the article keeps its own key.
-fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<Rekey, StoreError> {
-    let own: String = tx
-        .prepare_cached("SELECT url FROM articles WHERE id = ?1")?
-        .query_row(params![article_id], |r| r.get(0))?;
+fn rekey(
+    tx: &Connection,
+    article_id: i64,
+    own: &str,
+    key: &str,
+    fin: &Finished,
+) -> Result<Rekey, StoreError> {
     if own == key {
         // Stored under the address its page confirms. A copy that finished first may have named
         // this address while this article had no text yet: fold this one into that copy.
@@ -506,15 +509,12 @@ fn rekey(tx: &Connection, article_id: i64, key: &str, fin: &Finished) -> Result<
     };
     let Some(target) = target else {
         tx.prepare_cached("UPDATE articles SET url = ?2 WHERE id = ?1")?.execute(params![article_id, key])?;
-        tx.prepare_cached(
-            "INSERT INTO article_aliases (url, article_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![own, article_id])?;
+        add_alias(tx, own, article_id)?;
         return Ok(Rekey::Moved);
     };
     match same_article(tx, target, article_id, fin)? {
         Some(true) => {
-            fold_into(tx, article_id, &own, target)?;
+            fold_into(tx, article_id, own, target)?;
             Ok(Rekey::Merged)
         }
         Some(false) => Ok(Rekey::Kept),
@@ -563,10 +563,15 @@ fn fold_into(tx: &Connection, from: i64, from_url: &str, into: i64) -> Result<()
     tx.prepare_cached("UPDATE article_aliases SET article_id = ?2 WHERE article_id = ?1")?
         .execute(params![from, into])?;
     tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?.execute(params![from])?;
+    add_alias(tx, from_url, into)
+}
+
+/// Records `url` as another address of `article_id`.
+fn add_alias(tx: &Connection, url: &str, article_id: i64) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO article_aliases (url, article_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?
-    .execute(params![from_url, into])?;
+    .execute(params![url, article_id])?;
     Ok(())
 }
 
