@@ -235,6 +235,7 @@ impl Store {
         for (id, fin) in items {
             changed += usize::from(revise_article(&tx, *id, fin, now)?);
         }
+        index_queued(&tx)?;
         tx.commit()?;
         Ok(changed)
     }
@@ -450,6 +451,9 @@ pub(super) fn complete_article(
             return Ok(false);
         }
     }
+    // Queued first: while queued, the update trigger leaves the full-text index alone.
+    tx.prepare_cached("INSERT OR IGNORE INTO fts_queue (article_id) VALUES (?1)")?
+        .execute(params![article_id])?;
     let seq = next_seq(tx)?;
     tx.prepare_cached("UPDATE articles SET seq = ?2, committed_at = ?3 WHERE id = ?1")?.execute(params![
         article_id,
@@ -458,6 +462,19 @@ pub(super) fn complete_article(
     ])?;
     write_content(tx, article_id, fin)?;
     Ok(true)
+}
+
+/// Adds the articles completed in this transaction to the full-text index, in one statement
+/// (so FTS5 writes one segment for all of them), and empties the queue. Every transaction that
+/// completes articles calls it before it commits.
+pub(super) fn index_queued(tx: &Connection) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO articles_fts (rowid, title, text)
+         SELECT a.id, a.title, a.text FROM fts_queue q JOIN articles a ON a.id = q.article_id",
+    )?
+    .execute([])?;
+    tx.prepare_cached("DELETE FROM fts_queue")?.execute([])?;
+    Ok(())
 }
 
 /// What [`rekey`] did with a pending article.

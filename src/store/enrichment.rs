@@ -19,14 +19,15 @@ pub struct PageBlob {
 }
 
 impl PageBlob {
-    /// Compresses a page body (zstd level 3: fast, about 5–8× on HTML).
+    /// Compresses a page body (zstd level 1: on news pages 5.1× at 400 MB/s, where level 3 gives
+    /// 5.3× at 280 MB/s; measured with `zstd -b1 -e3` on 20 extraction-dev pages).
     pub fn compress(
         url: &str,
         content_type: Option<&str>,
         body: &[u8],
         fetched_at: DateTime<Utc>,
     ) -> Option<PageBlob> {
-        let body_zstd = zstd::bulk::compress(body, 3).ok()?;
+        let body_zstd = zstd::bulk::compress(body, 1).ok()?;
         Some(PageBlob {
             url: url.to_string(),
             content_type: content_type.map(str::to_string),

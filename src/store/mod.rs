@@ -317,6 +317,86 @@ mod upgrade_tests {
         assert_eq!(tombstones, 0);
     }
 
+    /// A version 4 database (every row in the full-text index, pending ones too) upgrades to an
+    /// index of committed articles only, which FTS5's content check agrees with; completing the
+    /// pending article and pruning a visible one keep it exact.
+    #[test]
+    fn a_version_4_database_upgrades_to_an_index_of_committed_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+                 INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at)
+                   VALUES (1, 1, 'https://example.org/a', 'Ferries', 'Ferry body', '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z');
+                 INSERT INTO articles (id, url, link, title, fetched_at)
+                   VALUES (2, 'https://example.org/b', 'https://example.org/b', 'Harbour plan', '2026-11-02T00:00:00Z');
+                 INSERT INTO article_feeds VALUES (1, 1, 'g1', '2026-11-01T00:00:00Z', 'h1');
+                 INSERT INTO article_feeds VALUES (2, 1, 'g2', '2026-11-02T00:00:00Z', 'h2');
+                 UPDATE counters SET value = 1 WHERE name = 'seq';",
+            )
+            .unwrap();
+            let pending_hits: i64 = conn
+                .query_row("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'harbour'", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(pending_hits, 1, "v4 indexed pending articles");
+        }
+        let mut store = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let hits = |s: &Store, q: &str| -> i64 {
+            s.conn()
+                .query_row("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1", [q], |r| r.get(0))
+                .unwrap()
+        };
+        let exact = |s: &Store| {
+            s.conn()
+                .execute_batch("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+                .unwrap()
+        };
+        assert_eq!((hits(&store, "ferry"), hits(&store, "harbour")), (1, 0));
+        exact(&store);
+        let fin = articles::Finished {
+            article: crate::model::Article {
+                title: Some("Harbour plan".into()),
+                text: "The harbour plan body.".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let tx = store.conn.transaction().unwrap();
+        assert!(articles::complete_article(&tx, 2, &fin, Utc::now()).unwrap());
+        articles::index_queued(&tx).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(hits(&store, "harbour"), 1, "indexed once, on completion");
+        exact(&store);
+        store.conn().execute("DELETE FROM articles WHERE id = 1", []).unwrap();
+        assert_eq!(hits(&store, "ferry"), 0);
+        exact(&store);
+        // Completed, edited and deleted within one transaction: never indexed, nothing left queued.
+        store
+            .conn()
+            .execute(
+                "INSERT INTO articles (id, url, title, fetched_at) VALUES (3, 'https://example.org/c', 'Canal', '2026-11-03T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+        let tx = store.conn.transaction().unwrap();
+        assert!(articles::complete_article(&tx, 3, &fin, Utc::now()).unwrap());
+        tx.execute("UPDATE articles SET title = 'Canal works' WHERE id = 3", []).unwrap();
+        tx.execute("DELETE FROM articles WHERE id = 3", []).unwrap();
+        articles::index_queued(&tx).unwrap();
+        tx.commit().unwrap();
+        exact(&store);
+        let queued: i64 = store.conn().query_row("SELECT count(*) FROM fts_queue", [], |r| r.get(0)).unwrap();
+        assert_eq!(queued, 0);
+    }
+
     /// A version 3 database with a visible article, a tombstone and a pending article (stored
     /// under a feed proxy's address) upgrades; the pending article is then completed under the
     /// address its page gave, and the proxy address still finds it.
@@ -353,6 +433,7 @@ mod upgrade_tests {
         };
         let tx = store.conn.transaction().unwrap();
         assert!(articles::complete_article(&tx, 2, &fin, Utc::now()).unwrap());
+        articles::index_queued(&tx).unwrap();
         tx.commit().unwrap();
         let rows = store.articles_since(0, 10).unwrap();
         assert_eq!(
@@ -401,6 +482,7 @@ mod rekey_tests {
     fn complete(s: &mut Store, id: i64, fin: &articles::Finished) -> bool {
         let tx = s.conn.transaction().unwrap();
         let done = articles::complete_article(&tx, id, fin, Utc::now()).unwrap();
+        articles::index_queued(&tx).unwrap();
         tx.commit().unwrap();
         done
     }

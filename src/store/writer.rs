@@ -3,13 +3,14 @@
 //! Stages send [`WriteOp`]s through a bounded channel (a [`WriterHandle`]); the writer takes
 //! whatever is queued (up to `batch_size`) and applies it in one transaction (group commit). When
 //! an op fails, the batch is rolled back and redone with each op in its own savepoint, so one bad
-//! op cannot spoil the others (savepoints are not the default: they make FTS5 flush per op). Replies are sent only after
-//! the commit, so a caller that got `Ok` knows its data is durable. A transient failure (a lock
-//! held by another process past the busy timeout, a full disk) rolls the batch back and retries it
-//! with backoff: ops are never dropped, and meanwhile the full channel slows the pipeline down.
-//! The loop ends when every handle has been dropped and the queue is drained.
+//! op cannot spoil the others (savepoints are not the default: they make FTS5 flush per op). The
+//! articles completed in a batch enter the full-text index together just before the commit.
+//! Replies are sent only after the commit, so a caller that got `Ok` knows its data is durable. A
+//! transient failure (a lock held by another process past the busy timeout, a full disk) rolls the
+//! batch back and retries it with backoff: ops are never dropped, and meanwhile the full channel
+//! slows the pipeline down. The loop ends when every handle has been dropped and the queue is drained.
 
-use super::articles::{complete_article, insert_entries, revise_article, Finished, Inserted};
+use super::articles::{complete_article, index_queued, insert_entries, revise_article, Finished, Inserted};
 use super::feeds::{apply_update, FeedUpdate};
 use super::retention::{prune_articles, Retention};
 use super::{NewEntry, PendingArticle, Store, StoreError};
@@ -247,6 +248,7 @@ impl Writer {
             };
             outcomes.push(outcome);
         }
+        index_queued(&tx)?;
         tx.commit()?;
         Ok(Some(outcomes))
     }
