@@ -167,6 +167,49 @@ const LOC_PREFIX: &[&str] = &[
     "Lower", "Greater", "Mount", "Lake", "Port", "Fort", "San", "Santa", "Saint", "St", "New",
 ];
 
+fn capitalise_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Day and month names ("On Tuesday manager X said": not whose title it is).
+fn is_calendar_word(w: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    ];
+    NAMES.contains(&w.trim_end_matches('.'))
+}
+
 fn is_acronym(w: &str) -> bool {
     let letters = w.chars().filter(|c| c.is_alphabetic()).count();
     (2..=6).contains(&letters)
@@ -772,6 +815,12 @@ impl Ctx<'_> {
             && !w.chars().any(|c| c.is_ascii_digit())
     }
 
+    /// Whether only a list separator lies between two names: ",", "and", "or", ", and".
+    fn coordinated(&self, end: usize, next: usize) -> bool {
+        let gap: Vec<&str> = (end..next).map(|i| self.w(i)).collect();
+        matches!(gap.as_slice(), [","] | ["and"] | ["or"] | [",", "and"] | [",", "or"])
+    }
+
     fn has_org_word(&self, t0: usize, t1: usize) -> bool {
         t1 - t0 >= 2 && (t0..t1).any(|i| self.lx.is_org_word(self.w(i)))
     }
@@ -884,15 +933,19 @@ impl Ctx<'_> {
                     || (t.kind == Kind::Punct && t.first != '-' && t.first != '\'')
                     // ", an ocean physicist at … who was not involved": a relative clause ends it.
                     || (e > a + 1 && matches!(self.w(e), "who" | "which" | "whose"))
+                    // ", the trial's lead investigator and a senior researcher at …": the first
+                    // of two coordinated descriptions.
+                    || (e > a + 1 && self.w(e) == "and" && matches!(self.w(e + 1), "a" | "an"))
                 {
                     break;
                 }
                 e += 1;
             }
-            let ends_ok = toks.get(e).is_some_and(|t| {
-                (t.kind == Kind::Punct && matches!(t.first, ',' | '.' | ';' | ')'))
-                    || matches!(t.text(self.text), "who" | "which" | "whose")
-            });
+            let ends_ok = self.w(e) == "and"
+                || toks.get(e).is_some_and(|t| {
+                    (t.kind == Kind::Punct && matches!(t.first, ',' | '.' | ';' | ')'))
+                        || matches!(t.text(self.text), "who" | "which" | "whose")
+                });
             if ends_ok && e > a {
                 let mut s = a;
                 while s < e && matches!(self.w(s), "the" | "a" | "an" | "The") {
@@ -994,6 +1047,22 @@ impl Ctx<'_> {
             // The title must end with a head word ("minister"), not a modifier.
             let last = lower(self.w(stop - 1));
             if lx.is_role_head(&last) && (!comma_gap || stop - b >= 2) {
+                // "Ravenscourt manager X", "Brightwater Securities analyst X", "Council leader X":
+                // the capitalised name before a lowercase title says whose title it is.
+                if !comma_gap && toks[b].is_lower() {
+                    let mut c = b;
+                    while c > 0
+                        && b - c < 3
+                        && toks[c - 1].kind == Kind::Word
+                        && toks[c - 1].is_cap()
+                        && !lx.is_honorific(&lower(self.w(c - 1)))
+                        && !lx.is_stopword(&lower(self.w(c - 1)))
+                        && !is_calendar_word(self.w(c - 1))
+                    {
+                        c -= 1;
+                    }
+                    b = c;
+                }
                 let mut s = b;
                 while s < stop && self.w(s) == "of" {
                     s += 1;
@@ -1152,6 +1221,22 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     for (t0, t1) in ctx.spans() {
         ctx.classify(t0, t1, &mut raws);
     }
+    // Laws are not entities: "the Western Water Security Act", and the first half of "the Public
+    // Libraries and Museums Act".
+    let is_law = |r: &Raw| {
+        r.t1 - r.t0 >= 2 && matches!(r.name.rsplit(' ').next(), Some("Act" | "Bill")) && r.hint != Hint::Loc
+    };
+    let mut drop = vec![false; raws.len()];
+    for i in 0..raws.len() {
+        if is_law(&raws[i]) {
+            drop[i] = true;
+            if i > 0 && raws[i - 1].t1 + 1 == raws[i].t0 && ctx.w(raws[i - 1].t1) == "and" {
+                drop[i - 1] = true;
+            }
+        }
+    }
+    let mut keep = drop.iter().map(|d| !d);
+    raws.retain(|_| keep.next().unwrap_or(true));
     // "the California Department of Forestry and Fire Protection, known as Cal Fire": the name
     // after "known as" is another name of the one before it.
     for i in 1..raws.len() {
@@ -1254,7 +1339,12 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                         short.entry(words[words.len() - 2..].join(" ")).or_insert(e);
                     }
                     if words.len() >= 3 {
-                        short.entry(words[1..].join(" ")).or_insert(e);
+                        let rest = words[1..].join(" ");
+                        // "Maarten van der Heijden" → "Van der Heijden" at a sentence start.
+                        if rest.starts_with(char::is_lowercase) {
+                            short.entry(capitalise_first(&rest)).or_insert(e);
+                        }
+                        short.entry(rest).or_insert(e);
                     }
                     e
                 }
@@ -1330,6 +1420,32 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             let e = add(&mut ents, &mut by_key, r, kind);
             assigned[i] = Some(e);
         }
+    }
+    // Coordinated names: "Kharkiv, Sumy and Poltava", "in Siaya and Busia counties". An
+    // unknown name in a list with a place and no person or organisation is a place too.
+    let mut g0 = 0;
+    while g0 < raws.len() {
+        let mut g1 = g0 + 1;
+        while g1 < raws.len() && ctx.coordinated(raws[g1 - 1].t1, raws[g1].t0) {
+            g1 += 1;
+        }
+        if g1 - g0 >= 2 {
+            let kind_of = |i: usize| assigned[i].map(|e| ents[e].kind);
+            let place = (g0..g1).any(|i| kind_of(i) == Some(EntityKind::Location));
+            let other =
+                (g0..g1).any(|i| matches!(kind_of(i), Some(EntityKind::Person | EntityKind::Organization)));
+            if place && !other {
+                for i in g0..g1 {
+                    if assigned[i].is_none()
+                        && raws[i].hint == Hint::Unknown
+                        && !is_calendar_word(&raws[i].name)
+                    {
+                        assigned[i] = Some(add(&mut ents, &mut by_key, &raws[i], EntityKind::Location));
+                    }
+                }
+            }
+        }
+        g0 = g1;
     }
     // Role-only mentions ("the Secretary of State") → the person with that role.
     let mut mentions = Vec::new();

@@ -13,6 +13,12 @@ use crate::model::{EntityKind, Quote};
 
 /// Quotes of at most this many words are scare quotes unless clearly attributed.
 const SCARE_WORDS: usize = 3;
+/// Nouns for an unnamed speaker after "a"/"one" that are not titles ("a resident said").
+const ANONYMOUS_NOUNS: &[&str] = &[
+    "source", "sources", "resident", "witness", "person", "man", "woman", "worker", "parent", "student",
+    "employee", "voter", "member", "insider", "aide", "diplomat", "observer",
+];
+
 /// How far after a quotation its attribution may be (tokens).
 const AFTER_WINDOW: usize = 40;
 
@@ -59,8 +65,14 @@ impl Ctx<'_> {
     fn latest_org(&self, p: usize) -> Option<usize> {
         let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
         // Names inside quotations are not what "the company" points back to.
-        let said =
-            |m: &&super::entities::Mention| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote);
+        // Nor is one that was only spoken to ("told Reuters", "told the BBC").
+        let told = |t0: usize| {
+            let b = if t0 > 0 && self.w(t0 - 1) == "the" { t0 - 1 } else { t0 };
+            b > 0 && self.w(b - 1) == "told"
+        };
+        let said = |m: &&super::entities::Mention| {
+            m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote) && !told(m.t0)
+        };
         self.an.mentions.iter().rev().filter(said).map(|m| m.ent).find(|&e| is_org(e))
     }
 
@@ -83,16 +95,17 @@ impl Ctx<'_> {
         }
         let start = q.close + 1;
         let Some(first) = toks.get(start) else { return false };
-        let end = (start..(start + 8).min(toks.len()))
+        let end = (start..(start + 16).min(toks.len()))
             .find(|&k| toks[k].sent != first.sent || matches!(toks[k].kind, Kind::Break | Kind::QuoteMark))
-            .unwrap_or((start + 8).min(toks.len()));
+            .unwrap_or((start + 16).min(toks.len()));
         (start..end).find(|&v| self.is_verb(v)).is_some_and(|v| {
-            let subj = (start..v).any(|k| {
-                matches!(
-                    self.w(k).to_lowercase().as_str(),
-                    "they" | "it" | "officials" | "critics" | "residents"
-                )
-            });
+            let subj = matches!(self.subject_before(start, v), Some(Cand::Skip))
+                || (start..v).any(|k| {
+                    matches!(
+                        self.w(k).to_lowercase().as_str(),
+                        "they" | "it" | "officials" | "critics" | "residents"
+                    )
+                });
             subj && self.first_after(v + 1, end).is_none()
         })
     }
@@ -130,6 +143,24 @@ impl Ctx<'_> {
             "it" | "they" | "we" | "i" | "you" => return Some((Cand::Skip, i + 1)),
             _ => {}
         }
+        // "a senior official", "one veteran math teacher", "a local resident": an unnamed person
+        // (the quotation then has no named speaker).
+        if matches!(lw.as_str(), "a" | "an" | "one") {
+            let mut j = i + 1;
+            while j < self.toks.len() && j < i + 6 && self.toks[j].is_word() && self.toks[j].is_lower() {
+                let wj = self.w(j);
+                if LEXICON.is_role_head(wj) || ANONYMOUS_NOUNS.contains(&wj) {
+                    // "a spokeswoman for the union": the organisation speaks through her.
+                    let org_voice = matches!(wj, "spokesperson" | "spokesman" | "spokeswoman")
+                        && matches!(self.w(j + 1), "for" | "of" | "at");
+                    if !org_voice {
+                        return Some((Cand::Skip, j + 1));
+                    }
+                    break;
+                }
+                j += 1;
+            }
+        }
         // "the minister", "the secretary of state", "the ministry", "a spokesperson".
         if matches!(lw.as_str(), "the" | "a" | "an") {
             let mut j = i + 1;
@@ -149,7 +180,15 @@ impl Ctx<'_> {
                     // "the ministry" → the ministry named before; "the group" → the organisation
                     // last spoken of.
                     let org = self.latest_org_with(i, &wj).or_else(|| self.latest_org(i));
-                    return Some((org.map_or(Cand::Skip, Cand::Ent), j + 1));
+                    // "the Ministry of Health": go on after the whole name.
+                    let end = self
+                        .an
+                        .mention_at
+                        .get(j)
+                        .copied()
+                        .flatten()
+                        .and_then(|mi| self.an.mentions.get(mi as usize));
+                    return Some((org.map_or(Cand::Skip, Cand::Ent), end.map_or(j + 1, |m| m.t1.max(j + 1))));
                 } else {
                     break;
                 }
@@ -285,6 +324,11 @@ impl Ctx<'_> {
         if crossed && v > start + 3 {
             return None;
         }
+        // "“…,” he said, and urged the council to …": after a conjunction the verb starts another
+        // clause, and what follows it is its object, not the speaker.
+        if (start..v).any(|k| matches!(self.w(k), "and" | "but")) {
+            return None;
+        }
         self.first_after(v + 1, (v + 12).min(end))
     }
 
@@ -313,11 +357,22 @@ impl Ctx<'_> {
             if !self.is_verb(v) {
                 continue;
             }
-            if let Some(Cand::Ent(e)) = self.subject_before(lo, v) {
+            // "X said the authority … but warned there was “…”": the subject of a coordinated
+            // verb is that of the verb before it.
+            if v > lo && matches!(self.w(v - 1), "and" | "but") && (lo..v - 1).any(|k| self.is_verb(k)) {
+                continue;
+            }
+            let subject = self.subject_before(lo, v);
+            if let Some(Cand::Ent(e)) = subject {
                 return Some(e);
             }
             if let Some(e) = self.first_after(v + 1, (v + 8).min(hi)) {
                 return Some(e);
+            }
+            // "One teacher, who asked not to be named, told me the software “…”": the nearest
+            // speech verb has an unnamed subject; earlier verbs belong to other clauses.
+            if matches!(subject, Some(Cand::Skip)) {
+                return None;
             }
         }
         // "Blinken: “…”"
@@ -382,8 +437,14 @@ pub(crate) fn find_quotes(
     an: &Analysis,
     english: bool,
 ) -> Vec<Quote> {
-    let mut salience: Vec<(usize, usize)> =
-        an.mentions.iter().filter(|m| m.subject).map(|m| (m.t0, m.ent)).collect();
+    // Subjects inside quotations are the speaker's words ("“Marcus got to the ball first,” he
+    // said"): not what a later pronoun refers to.
+    let mut salience: Vec<(usize, usize)> = an
+        .mentions
+        .iter()
+        .filter(|m| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
+        .map(|m| (m.t0, m.ent))
+        .collect();
     let mut cx = Ctx { text, toks, an, salience: Vec::new() };
     cx.salience = std::mem::take(&mut salience);
 

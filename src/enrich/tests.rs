@@ -597,3 +597,84 @@ fn spanish_particles_and_accented_given_names_keep_the_whole_name() {
         assert!(names.contains(&want), "{want} in {names:?}");
     }
 }
+
+#[test]
+fn a_pronoun_after_a_quote_skips_names_inside_the_quote() {
+    let t = format!(
+        "{INTRO}Carter insisted the decision was correct. \"From where I stood it was fair. Lopez got to the ball first and the lad fell over,\" he said."
+    );
+    assert_eq!(speaker_of(&t, "From where").as_deref(), Some("John Carter"));
+}
+
+#[test]
+fn an_unnamed_speaker_is_no_speaker() {
+    let t = format!(
+        "{INTRO}“Nobody in this building thinks the plan will work before the summer,” a senior official in the Ministry of Defence said."
+    );
+    assert_eq!(speaker_of(&t, "Nobody"), None);
+    let t = format!(
+        "{INTRO}One veteran teacher in Leeds, who asked not to be named because she was not allowed to speak, told me the software “marks a wrong answer as correct far too often.”"
+    );
+    assert_eq!(speaker_of(&t, "marks a"), None);
+    // A spokeswoman for an organisation is not anonymous: the organisation is found by the
+    // usual rules (here none is named, so no speaker is invented either).
+    let t = "Harbour Holdings reported a loss. “We expect a better year ahead of us,” a spokeswoman for Harbour Holdings said.";
+    assert_eq!(speaker_of(t, "We expect").as_deref(), Some("Harbour Holdings"));
+}
+
+#[test]
+fn a_coordinated_verb_keeps_the_first_verbs_subject() {
+    let t = format!(
+        "{INTRO}Carter said the council remained open to offers but warned there was \"no money left in the pot\" for them."
+    );
+    assert_eq!(speaker_of(&t, "no money").as_deref(), Some("John Carter"));
+    // "… and urged the council": the council is the object of another clause.
+    let t = "The Harbour Council voted on Monday. Union organiser Paul Danby said the union would \"support the campaigners in any way we can\" and urged the council to think again.";
+    assert_eq!(speaker_of(t, "support the").as_deref(), Some("Paul Danby"));
+}
+
+#[test]
+fn the_company_is_not_the_agency_it_spoke_to() {
+    let t = "Veltrana Systems cut its forecast, Chief Executive Maarten van der Heijden told Reuters in an interview.\n\n\
+             “These are difficult decisions that affect colleagues across the business,” the company said.";
+    assert_eq!(speaker_of(t, "These are").as_deref(), Some("Veltrana Systems"));
+}
+
+#[test]
+fn unknown_names_listed_with_places_are_places() {
+    let e = enrich(
+        "The strikes hit energy sites in Kharkiv, Sumy and Poltava on Monday, and towns near Odesa.",
+        None,
+    );
+    for place in ["Kharkiv", "Sumy", "Poltava"] {
+        let found = e.entities.iter().find(|x| x.name == place).map(|x| x.kind);
+        assert_eq!(found, Some(EntityKind::Location), "{place}: {:?}", e.entities);
+    }
+    // A list with a person in it is not made a list of places.
+    let e = enrich("Talks in Geneva included Tomasz Wrobel and Kessing on Monday.", None);
+    assert!(e.entities.iter().all(|x| x.name != "Kessing" || x.kind != EntityKind::Location));
+}
+
+#[test]
+fn the_name_before_a_lowercase_title_says_whose_title_it_is() {
+    let e = enrich(
+        "Ravenscourt manager Gareth Pennock praised his side. Brightwater Securities analyst Sofia Lindqvist disagreed. On Tuesday head coach Stefan Moller left.",
+        None,
+    );
+    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    assert_eq!(role("Gareth Pennock").as_deref(), Some("Ravenscourt manager"));
+    assert_eq!(role("Sofia Lindqvist").as_deref(), Some("Brightwater Securities analyst"));
+    assert_eq!(role("Stefan Moller").as_deref(), Some("head coach"));
+}
+
+#[test]
+fn laws_are_not_entities_and_particle_names_resolve_at_a_sentence_start() {
+    let e = enrich(
+        "The Western Water Security Act and the Public Libraries and Museums Act were debated. \
+         Chief Executive Maarten van der Heijden spoke. Van der Heijden said costs rose.",
+        None,
+    );
+    let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["Maarten van der Heijden"], "{:?}", e.entities);
+    assert_eq!(e.entities[0].mentions, 2);
+}
