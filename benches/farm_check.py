@@ -40,7 +40,10 @@ def check(label, db, truth_paths):
 
 
 def main(out):
-    t0 = os.path.join(out, "truth0.json")
+    # The client's own truth before its pass 1 (the farm-wide one when the baseline did not run first).
+    t0 = os.path.join(out, "client", "truth0.json")
+    if not os.path.exists(t0):
+        t0 = os.path.join(out, "truth0.json")
     t1 = os.path.join(out, "client", "truth1.json")
     d = json.load(open(t0))
     print("truth before pass 1:", d["healthy_feeds"], "recoverable:", d["with_recoverable_feeds"])

@@ -11,6 +11,7 @@ const LOCATIONS: &str = include_str!("data/locations.txt");
 const ORGANIZATIONS: &str = include_str!("data/organizations.txt");
 const ORG_WORDS: &str = include_str!("data/org_words.txt");
 const GIVEN_NAMES: &str = include_str!("data/given_names.txt");
+const FEMALE_NAMES: &str = include_str!("data/female_names.txt");
 const DEMONYMS: &str = include_str!("data/demonyms.txt");
 const ROLES: &str = include_str!("data/roles.txt");
 
@@ -136,6 +137,7 @@ pub(crate) struct Lexicon {
     organizations: HashMap<&'static str, &'static str>,
     org_words: HashSet<&'static str>,
     given_names: HashSet<&'static str>,
+    female_names: HashSet<&'static str>,
     demonyms: HashSet<&'static str>,
     role_heads: HashSet<&'static str>,
     role_modifiers: HashSet<&'static str>,
@@ -205,6 +207,7 @@ impl Lexicon {
             organizations,
             org_words: lines(ORG_WORDS).collect(),
             given_names: lines(GIVEN_NAMES).flat_map(str::split_whitespace).collect(),
+            female_names: lines(FEMALE_NAMES).flat_map(str::split_whitespace).collect(),
             demonyms: lines(DEMONYMS).collect(),
             role_heads,
             role_modifiers,
@@ -228,6 +231,12 @@ impl Lexicon {
     }
     /// A known given name, also when written with diacritics the list spells without them
     /// ("María", "Zoë", "Łukasz").
+    /// A given name borne (almost) only by women ("Olena", "Priya").
+    pub(crate) fn is_female_name(&self, w: &str) -> bool {
+        self.female_names.contains(w)
+            || (!w.is_ascii() && self.female_names.contains(fold_diacritics(w).as_str()))
+    }
+
     pub(crate) fn is_given_name(&self, w: &str) -> bool {
         self.given_names.contains(w)
             || (!w.is_ascii() && self.given_names.contains(fold_diacritics(w).as_str()))

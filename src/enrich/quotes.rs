@@ -60,6 +60,49 @@ impl Ctx<'_> {
             .map(|&(_, e)| e)
     }
 
+    /// The person "he" (`female` false) or "she" refers to at token `p`: the most recent one,
+    /// unless the text marks them as the other sex and one of the two persons before is not.
+    fn gendered_pronoun(&self, p: usize, female: bool) -> Option<usize> {
+        let mut recent: Vec<usize> = Vec::with_capacity(3);
+        for &(pos, e) in self.salience.iter().rev() {
+            if pos < p
+                && self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person)
+                && !recent.contains(&e)
+            {
+                recent.push(e);
+                if recent.len() == 3 {
+                    break;
+                }
+            }
+        }
+        let sex = |e: usize| self.an.ents.get(e).and_then(sex_of);
+        // "… was led by Deputy Foreign Minister Olena Hrytsenko. She said": a person of the
+        // pronoun's sex named (not as a subject) after the last subject is the one meant.
+        let first_pos = recent.first().and_then(|&f| {
+            self.salience.iter().rev().find(|&&(pos, e)| e == f && pos < p).map(|&(pos, _)| pos)
+        });
+        let named_since = self
+            .an
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.t0 < p && first_pos.is_none_or(|fp| m.t0 > fp))
+            .filter(|m| !self.toks.get(m.t0).is_some_and(|t| t.in_quote))
+            .find(|m| self.an.ents.get(m.ent).is_some_and(|x| x.kind == EntityKind::Person))
+            .map(|m| m.ent)
+            .filter(|&e| sex(e) == Some(female));
+        if let Some(e) =
+            named_since.filter(|&e| recent.first().is_none_or(|&f| sex(f) != Some(female) && e != f))
+        {
+            return Some(e);
+        }
+        let first = *recent.first()?;
+        if sex(first).is_none_or(|f| f == female) {
+            return Some(first);
+        }
+        Some(recent.iter().copied().find(|&e| sex(e) == Some(female)).unwrap_or(first))
+    }
+
     /// The organisation named last before `p` ("… Nordhaven's online business …. The company
     /// said").
     fn latest_org(&self, p: usize) -> Option<usize> {
@@ -139,7 +182,9 @@ impl Ctx<'_> {
         let w = self.w(i);
         let lw = w.to_lowercase();
         match lw.as_str() {
-            "he" | "she" => return Some((self.pronoun(i).map_or(Cand::Skip, Cand::Ent), i + 1)),
+            "he" | "she" => {
+                return Some((self.gendered_pronoun(i, lw == "she").map_or(Cand::Skip, Cand::Ent), i + 1))
+            }
             "it" | "they" | "we" | "i" | "you" => return Some((Cand::Skip, i + 1)),
             _ => {}
         }
@@ -402,6 +447,35 @@ impl Ctx<'_> {
         }
         Some((lo, hi))
     }
+}
+
+/// Whether the text marks a person as a woman (`Some(true)`) or a man: a title of one sex
+/// ("Ms Marsh", "spokeswoman", "chairman") or a given name borne only by women. `None` when
+/// nothing says.
+fn sex_of(e: &Ent) -> Option<bool> {
+    let role = e.role.as_deref().unwrap_or("").to_lowercase();
+    let words = role.split(|c: char| !c.is_alphanumeric());
+    for w in words {
+        if w.ends_with("woman")
+            || w.ends_with("women")
+            || matches!(w, "queen" | "princess" | "duchess" | "actress")
+        {
+            return Some(true);
+        }
+        if w.ends_with("man") && w != "human" || matches!(w, "king" | "prince" | "duke") {
+            return Some(false);
+        }
+    }
+    for alias in std::iter::once(&e.name).chain(&e.aliases) {
+        match alias.split_whitespace().next() {
+            Some(
+                "Ms" | "Ms." | "Mrs" | "Mrs." | "Miss" | "Dame" | "Lady" | "Frau" | "Mme" | "Smt" | "Smt.",
+            ) => return Some(true),
+            Some("Mr" | "Mr." | "Sir" | "Lord" | "Herr" | "Shri") => return Some(false),
+            _ => {}
+        }
+    }
+    e.name.split_whitespace().next().filter(|g| LEXICON.is_female_name(g)).map(|_| true)
 }
 
 fn toks_is(toks: &[Token], i: usize, c: char) -> bool {
