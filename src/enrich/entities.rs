@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::lexicon::{Lexicon, LEXICON};
-use super::text::{Kind, Token};
+use super::text::{capitalise, Kind, Token};
 use crate::model::EntityKind;
 
 /// An entity of the article being built.
@@ -166,11 +166,6 @@ const LOC_PREFIX: &[&str] = &[
     "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper",
     "Lower", "Greater", "Mount", "Lake", "Port", "Fort", "San", "Santa", "Saint", "St", "New",
 ];
-
-fn capitalise_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
 
 /// Day and month names ("On Tuesday manager X said": not whose title it is).
 fn is_calendar_word(w: &str) -> bool {
@@ -1342,7 +1337,7 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                         let rest = words[1..].join(" ");
                         // "Maarten van der Heijden" → "Van der Heijden" at a sentence start.
                         if rest.starts_with(char::is_lowercase) {
-                            short.entry(capitalise_first(&rest)).or_insert(e);
+                            short.entry(capitalise(&rest)).or_insert(e);
                         }
                         short.entry(rest).or_insert(e);
                     }

@@ -8,7 +8,7 @@
 
 use super::entities::{resolve_role, Analysis, Ent};
 use super::lexicon::LEXICON;
-use super::text::{Kind, QuoteSpan, Token};
+use super::text::{capitalise, Kind, QuoteSpan, Token};
 use crate::model::{EntityKind, Quote};
 
 /// Quotes of at most this many words are scare quotes unless clearly attributed.
@@ -480,11 +480,6 @@ fn sex_of(e: &Ent) -> Option<bool> {
 
 fn toks_is(toks: &[Token], i: usize, c: char) -> bool {
     toks.get(i).is_some_and(|t| t.is_punct(c))
-}
-
-fn capitalise(w: &str) -> String {
-    let mut c = w.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Character range of a quotation's text, trimmed.

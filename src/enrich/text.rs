@@ -432,6 +432,12 @@ fn split_sentences(text: &str, toks: &mut [Token], quotes: &[QuoteSpan]) {
     }
 }
 
+/// `w` with its first character in upper case ("van der Heijden" → "Van der Heijden").
+pub(crate) fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -246,21 +246,16 @@ mod upgrade_tests {
     #[test]
     fn a_version_1_database_upgrades_with_its_data() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v1.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
-            conn.pragma_update(None, "user_version", 1).unwrap();
-            conn.execute_batch(
-                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+        let path = database_at(
+            dir.path(),
+            1,
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
                  INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at)
                    VALUES (1, 1, 'https://example.org/a', 'A', 'Body text about ferries', '2026-11-01T00:00:00Z',
                            '2026-11-01T00:00:01Z');
                  INSERT INTO article_feeds VALUES (1, 1, 'g1', '2026-11-01T00:00:00Z');
                  UPDATE counters SET value = 1 WHERE name = 'seq';",
-            )
-            .unwrap();
-        }
+        );
         let store = Store::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
         let rows = store.articles_since(0, 10).unwrap();
@@ -282,14 +277,10 @@ mod upgrade_tests {
     #[test]
     fn a_version_2_database_upgrades_with_its_data() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v2.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
-            conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
-            conn.pragma_update(None, "user_version", 2).unwrap();
-            conn.execute_batch(
-                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+        let path = database_at(
+            dir.path(),
+            2,
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
                  INSERT INTO stories (id, first_article_id, first_seen, last_seen, articles, outlets)
                    VALUES (1, 1, '2026-11-01T00:00:01Z', '2026-11-01T00:00:01Z', 1, 1);
                  INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at, story_id, outlet)
@@ -301,9 +292,7 @@ mod upgrade_tests {
                  INSERT INTO quotes (article_id, speaker_id, speaker, text, start, \"end\")
                    VALUES (1, 1, 'Antony Blinken', 'we talk', 15, 22);
                  UPDATE counters SET value = 1 WHERE name = 'seq';",
-            )
-            .unwrap();
-        }
+        );
         let store = Store::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
         let rows = store.articles_since(0, 10).unwrap();
@@ -317,21 +306,29 @@ mod upgrade_tests {
         assert_eq!(tombstones, 0);
     }
 
+    /// A database file at schema `version` (the migrations up to it, as that rill left them),
+    /// with `sql` run on it.
+    fn database_at(dir: &std::path::Path, version: usize, sql: &str) -> PathBuf {
+        let path = dir.join(format!("v{version}.db"));
+        let conn = Connection::open(&path).unwrap();
+        for m in &schema::MIGRATIONS[..version] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64).unwrap();
+        conn.execute_batch(sql).unwrap();
+        path
+    }
+
     /// A version 4 database (every row in the full-text index, pending ones too) upgrades to an
     /// index of committed articles only, which FTS5's content check agrees with; completing the
     /// pending article and pruning a visible one keep it exact.
     #[test]
     fn a_version_4_database_upgrades_to_an_index_of_committed_articles() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v4.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            for sql in &schema::MIGRATIONS[..4] {
-                conn.execute_batch(sql).unwrap();
-            }
-            conn.pragma_update(None, "user_version", 4).unwrap();
-            conn.execute_batch(
-                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+        let path = database_at(
+            dir.path(),
+            4,
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
                  INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at)
                    VALUES (1, 1, 'https://example.org/a', 'Ferries', 'Ferry body', '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z');
                  INSERT INTO articles (id, url, link, title, fetched_at)
@@ -339,15 +336,14 @@ mod upgrade_tests {
                  INSERT INTO article_feeds VALUES (1, 1, 'g1', '2026-11-01T00:00:00Z', 'h1');
                  INSERT INTO article_feeds VALUES (2, 1, 'g2', '2026-11-02T00:00:00Z', 'h2');
                  UPDATE counters SET value = 1 WHERE name = 'seq';",
-            )
+        );
+        let pending_hits: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'harbour'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
-            let pending_hits: i64 = conn
-                .query_row("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'harbour'", [], |r| {
-                    r.get(0)
-                })
-                .unwrap();
-            assert_eq!(pending_hits, 1, "v4 indexed pending articles");
-        }
+        assert_eq!(pending_hits, 1, "v4 indexed pending articles");
         let mut store = Store::open(&path, Duration::from_secs(1)).unwrap();
         let hits = |s: &Store, q: &str| -> i64 {
             s.conn()
@@ -403,15 +399,10 @@ mod upgrade_tests {
     #[test]
     fn a_version_3_database_upgrades_and_its_pending_article_can_be_rekeyed() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v3.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            for sql in &schema::MIGRATIONS[..3] {
-                conn.execute_batch(sql).unwrap();
-            }
-            conn.pragma_update(None, "user_version", 3).unwrap();
-            conn.execute_batch(
-                "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
+        let path = database_at(
+            dir.path(),
+            3,
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://example.org/feed', '2026-11-01T00:00:00Z');
                  INSERT INTO articles (id, seq, url, title, text, fetched_at, committed_at)
                    VALUES (1, 1, 'https://example.org/a', 'A', 'Body', '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z');
                  INSERT INTO articles (id, url, link, title, fetched_at)
@@ -420,9 +411,7 @@ mod upgrade_tests {
                  INSERT INTO article_feeds VALUES (2, 1, 'g2', '2026-11-02T00:00:00Z', 'h2');
                  INSERT INTO tombstones VALUES ('https://example.org/old', 9, 3, '2026-11-01T00:00:00Z');
                  UPDATE counters SET value = 3 WHERE name = 'seq';",
-            )
-            .unwrap();
-        }
+        );
         let mut store = Store::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(store.user_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(store.pending_articles().unwrap().len(), 1);
