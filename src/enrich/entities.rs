@@ -936,7 +936,7 @@ impl Ctx<'_> {
                 }
                 e += 1;
             }
-            let ends_ok = self.w(e) == "and"
+            let ends_ok = (self.w(e) == "and" && matches!(self.w(e + 1), "a" | "an"))
                 || toks.get(e).is_some_and(|t| {
                     (t.kind == Kind::Punct && matches!(t.first, ',' | '.' | ';' | ')'))
                         || matches!(t.text(self.text), "who" | "which" | "whose")

@@ -462,7 +462,23 @@ fn sex_of(e: &Ent) -> Option<bool> {
         {
             return Some(true);
         }
-        if w.ends_with("man") && w != "human" || matches!(w, "king" | "prince" | "duke") {
+        // Listed, not "ends with man": "German chancellor" says nothing.
+        if matches!(
+            w,
+            "spokesman"
+                | "chairman"
+                | "congressman"
+                | "councilman"
+                | "assemblyman"
+                | "businessman"
+                | "policeman"
+                | "sportsman"
+                | "statesman"
+                | "clergyman"
+                | "king"
+                | "prince"
+                | "duke"
+        ) {
             return Some(false);
         }
     }

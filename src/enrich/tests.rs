@@ -692,4 +692,8 @@ fn she_and_he_pick_a_person_of_that_sex_when_the_text_says_so() {
     let t = "Company spokeswoman Dana Reyes said the plant would close. The chairman, Tom Baker, said it was safe.\n\n\
              “We have no choice but to shut the line this winter,” she said.";
     assert_eq!(speaker_of(t, "We have").as_deref(), Some("Dana Reyes"));
+    // A demonym ending in "man" is not a sign of sex.
+    let t = "Envoy Tomasz Wrobel said talks would go on. German Chancellor Angela Weber said she agreed.\n\n\
+             “Every name on that list has been checked by us,” she said.";
+    assert_eq!(speaker_of(t, "Every name").as_deref(), Some("Angela Weber"));
 }
