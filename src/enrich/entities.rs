@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::lexicon::{Lexicon, LEXICON};
 use super::text::{capitalise, Kind, Token};
+use crate::feed::date::is_calendar_word;
 use crate::model::EntityKind;
 
 /// An entity of the article being built.
@@ -166,44 +167,6 @@ const LOC_PREFIX: &[&str] = &[
     "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper",
     "Lower", "Greater", "Mount", "Lake", "Port", "Fort", "San", "Santa", "Saint", "St", "New",
 ];
-
-/// Day and month names ("On Tuesday manager X said": not whose title it is).
-fn is_calendar_word(w: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-    ];
-    NAMES.contains(&w.trim_end_matches('.'))
-}
 
 fn is_acronym(w: &str) -> bool {
     let letters = w.chars().filter(|c| c.is_alphabetic()).count();

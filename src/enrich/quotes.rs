@@ -63,12 +63,15 @@ impl Ctx<'_> {
     /// The person "he" (`female` false) or "she" refers to at token `p`: the most recent one,
     /// unless the text marks them as the other sex and one of the two persons before is not.
     fn gendered_pronoun(&self, p: usize, female: bool) -> Option<usize> {
+        // The last three persons spoken of as subjects, latest first, with the latest one's place.
         let mut recent: Vec<usize> = Vec::with_capacity(3);
+        let mut first_pos = None;
         for &(pos, e) in self.salience.iter().rev() {
             if pos < p
                 && self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person)
                 && !recent.contains(&e)
             {
+                first_pos = first_pos.or(Some(pos));
                 recent.push(e);
                 if recent.len() == 3 {
                     break;
@@ -78,9 +81,6 @@ impl Ctx<'_> {
         let sex = |e: usize| self.an.ents.get(e).and_then(sex_of);
         // "… was led by Deputy Foreign Minister Olena Hrytsenko. She said": a person of the
         // pronoun's sex named (not as a subject) after the last subject is the one meant.
-        let first_pos = recent.first().and_then(|&f| {
-            self.salience.iter().rev().find(|&&(pos, e)| e == f && pos < p).map(|&(pos, _)| pos)
-        });
         let named_since = self
             .an
             .mentions
@@ -195,13 +195,7 @@ impl Ctx<'_> {
             while j < self.toks.len() && j < i + 6 && self.toks[j].is_word() && self.toks[j].is_lower() {
                 let wj = self.w(j);
                 if LEXICON.is_role_head(wj) || ANONYMOUS_NOUNS.contains(&wj) {
-                    // "a spokeswoman for the union": the organisation speaks through her.
-                    let org_voice = matches!(wj, "spokesperson" | "spokesman" | "spokeswoman")
-                        && matches!(self.w(j + 1), "for" | "of" | "at");
-                    if !org_voice {
-                        return Some((Cand::Skip, j + 1));
-                    }
-                    break;
+                    return Some((Cand::Skip, j + 1));
                 }
                 j += 1;
             }

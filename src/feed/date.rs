@@ -368,6 +368,12 @@ fn is_foreign_day_name(word: &str) -> bool {
 /// Words between the parts of a localised date ("26 de noviembre de 2024", "à 10:00", "um 10 Uhr").
 const FILLER_WORDS: &[&str] = &["de", "del", "le", "la", "el", "à", "um", "om", "uhr", "den", "der"];
 
+/// An English month or day name, whole or abbreviated, any case ("March", "Sept.", "Tue").
+pub(crate) fn is_calendar_word(word: &str) -> bool {
+    let w = word.trim_end_matches('.').to_lowercase();
+    month(&w).is_some() || (w.len() >= 3 && is_day_name(&w))
+}
+
 fn is_day_name(word: &str) -> bool {
     const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     word.len() >= 2 && DAYS.iter().any(|d| d.starts_with(word))

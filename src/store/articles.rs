@@ -235,7 +235,6 @@ impl Store {
         for (id, fin) in items {
             changed += usize::from(revise_article(&tx, *id, fin, now)?);
         }
-        index_queued(&tx)?;
         tx.commit()?;
         Ok(changed)
     }
