@@ -1212,7 +1212,7 @@ async fn fetch_page(ctx: &Ctx, url: Url, respect_robots: bool) -> Result<Option<
 }
 
 /// Fetches and extracts one article's page (falling back to the feed's content) and stores it.
-async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
+async fn process_page(ctx: &Arc<Ctx>, mut pending: PageJob) {
     let span = info_span!("page", id = pending.article_id, url = tracing::field::Empty);
     async {
         let mut attempted = false;
@@ -1242,20 +1242,22 @@ async fn process_page(ctx: &Arc<Ctx>, pending: PageJob) {
             }
             _ => None,
         };
-        let entry = pending.entry.clone();
+        // Shared, not copied: the blocking task needs it, and so does the fallback if it panics.
+        let entry = Arc::new(std::mem::take(&mut pending.entry));
         let revised_entry =
-            pending.revision_for_feed.map(|feed_id| EntryRevision { feed_id, entry: entry.clone() });
+            pending.revision_for_feed.map(|feed_id| EntryRevision { feed_id, entry: Entry::clone(&entry) });
         let keep = !ctx.cfg().storage.keep_pages.is_zero();
-        let cfg = ctx.cfg();
+        let (task_entry, cfg) = (entry.clone(), ctx.cfg());
         let finished =
-            tokio::task::spawn_blocking(move || finish(page.as_ref(), &entry, keep, &cfg.identity)).await;
+            tokio::task::spawn_blocking(move || finish(page.as_ref(), &task_entry, keep, &cfg.identity))
+                .await;
         let mut finished = match finished {
             Ok(f) => f,
             Err(e) => {
                 // A page that makes a parser panic must not leave its article pending forever
                 // (it would panic again at every restart): store the feed's content instead.
                 warn!(error = %e, "extraction of the page failed; using the feed's content");
-                let (entry, cfg) = (pending.entry.clone(), ctx.cfg());
+                let cfg = ctx.cfg();
                 match tokio::task::spawn_blocking(move || finish(None, &entry, false, &cfg.identity)).await {
                     Ok(f) => f,
                     Err(e) => {
