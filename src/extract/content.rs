@@ -12,6 +12,7 @@
 
 use super::dom::{Dom, Kind, Tag, NONE};
 use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// Per-node facts gathered in one bottom-up pass.
@@ -142,10 +143,40 @@ const NEGATIVE_PARTS: &[&str] = &[
 ];
 
 /// Whole words (between `-`, `_`, space) in class/id values that mark boilerplate.
-const NEGATIVE_WORDS: &[&str] = &[
-    "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "print", "meta", "skip", "more", "share", "aside",
-    "links", "topics", "keywords", "header", "masthead", "tools", "utility", "icons", "dialog", "overlay",
-    "hide", "hidden", "bio", "promo", "cta", "subnav", "teaser", "teasers", "card",
+/// Sorted (bytes), lower-case: looked up by binary search.
+const NEGATIVE_WORDS: &[&[u8]] = &[
+    b"ad",
+    b"ads",
+    b"aside",
+    b"bio",
+    b"card",
+    b"cta",
+    b"dialog",
+    b"header",
+    b"hidden",
+    b"hide",
+    b"icons",
+    b"keywords",
+    b"links",
+    b"masthead",
+    b"menu",
+    b"meta",
+    b"more",
+    b"nav",
+    b"navbar",
+    b"overlay",
+    b"print",
+    b"promo",
+    b"share",
+    b"skip",
+    b"subnav",
+    b"tag",
+    b"tags",
+    b"teaser",
+    b"teasers",
+    b"tools",
+    b"topics",
+    b"utility",
 ];
 
 /// Class/id words that mark the article container.
@@ -165,22 +196,75 @@ const POSITIVE_PARTS: &[&str] = &[
     "richtext",
 ];
 
-/// Class/id verdict of an element: negative, neutral or positive.
-fn class_weight(dom: &Dom, id: u32) -> i32 {
-    let mut w = 0;
-    for attr in ["class", "id"] {
-        let Some(v) = dom.attr(id, attr) else { continue };
-        if v.is_empty() || v.len() > 400 {
+/// What an element's attributes say about it, read in one scan per page and reused by every
+/// pass and retry (attribute lookups were a tenth of extraction's time).
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    /// Class/id verdict: -50 (both negative) ..= 50 (both positive).
+    weight: i8,
+    /// Class or id names boilerplate (and neither names content): dropped by the strict pass.
+    unlikely: bool,
+    /// `hidden`, `aria-hidden="true"` or an inline style that hides it.
+    hidden: bool,
+    /// A landmark role that is never the article (navigation, banner, ...).
+    junk_role: bool,
+    /// schema.org `itemprop="articleBody"`.
+    article_body: bool,
+}
+
+/// The [`Mark`] of every node (text nodes and the document get the default).
+fn marks<'a>(dom: &Dom<'a>) -> Vec<Mark> {
+    let mut out = vec![Mark::default(); dom.nodes.len()];
+    // Pages repeat a few hundred class names over thousands of elements: judge each value once.
+    let mut verdicts: FxHashMap<&'a str, (bool, bool)> = FxHashMap::default();
+    for (i, mark) in out.iter_mut().enumerate() {
+        let id = i as u32;
+        if dom.tag(id).is_none() {
             continue;
         }
-        if is_negative(v) {
-            w -= 25;
+        // The first occurrence of each attribute counts, as in `Dom::attr`.
+        let (mut class, mut idv, mut itemprop, mut role, mut style) = (None, None, None, None, None);
+        let mut hidden = false;
+        for (name, value) in dom.attrs(id) {
+            let slot = if name.eq_ignore_ascii_case("class") {
+                &mut class
+            } else if name.eq_ignore_ascii_case("id") {
+                &mut idv
+            } else if name.eq_ignore_ascii_case("itemprop") {
+                &mut itemprop
+            } else if name.eq_ignore_ascii_case("role") {
+                &mut role
+            } else if name.eq_ignore_ascii_case("style") {
+                &mut style
+            } else {
+                if name.eq_ignore_ascii_case("hidden")
+                    || (name.eq_ignore_ascii_case("aria-hidden") && value == "true")
+                {
+                    hidden = true;
+                }
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(value);
+            }
         }
-        if is_positive(v) {
-            w += 25;
-        }
+        let (cls, idv) = (class.unwrap_or(""), idv.unwrap_or(""));
+        // Empty values say nothing; values over 400 characters are generated noise, not names.
+        let mut verdict = |v: &'a str| -> (bool, bool) {
+            if v.is_empty() || v.len() > 400 {
+                return (false, false);
+            }
+            *verdicts.entry(v).or_insert_with(|| (is_negative(v), is_positive(v)))
+        };
+        let ((cls_neg, cls_pos), (id_neg, id_pos)) = (verdict(cls), verdict(idv));
+        let weight = |neg: bool, pos: bool| -25 * i8::from(neg) + 25 * i8::from(pos);
+        mark.weight = weight(cls_neg, cls_pos) + weight(id_neg, id_pos);
+        mark.unlikely = (cls_neg || id_neg) && !cls_pos && !id_pos;
+        mark.hidden = hidden || style.is_some_and(hides);
+        mark.junk_role = role.is_some_and(is_junk_role);
+        mark.article_body = itemprop.is_some_and(|v| v.contains("articleBody"));
     }
-    w
+    out
 }
 
 fn matcher(parts: &[&str]) -> Option<AhoCorasick> {
@@ -199,8 +283,17 @@ fn positive_matcher() -> Option<&'static AhoCorasick> {
 
 fn is_negative(v: &str) -> bool {
     negative_matcher().is_some_and(|m| m.is_match(v))
-        || v.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| NEGATIVE_WORDS.iter().any(|n| n.eq_ignore_ascii_case(w)))
+        || v.split(|c: char| !c.is_ascii_alphanumeric()).any(is_negative_word)
+}
+
+/// Is `w` one of [`NEGATIVE_WORDS`] (any case)? Lower-cases into a stack buffer: no allocation.
+fn is_negative_word(w: &str) -> bool {
+    let mut buf = [0u8; 12];
+    let Some(dst) = buf.get_mut(..w.len()) else { return false };
+    for (d, b) in dst.iter_mut().zip(w.bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    NEGATIVE_WORDS.binary_search(&&*dst).is_ok()
 }
 
 fn is_positive(v: &str) -> bool {
@@ -240,47 +333,37 @@ fn is_junk_tag(tag: Tag) -> bool {
     )
 }
 
-/// Whether an element is hidden by markup.
-fn is_hidden(dom: &Dom, id: u32) -> bool {
-    if dom.attr(id, "hidden").is_some() || dom.attr(id, "aria-hidden") == Some("true") {
-        return true;
-    }
-    if let Some(style) = dom.attr(id, "style") {
-        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
-        }
-    }
-    false
+/// Whether an inline style hides the element.
+fn hides(style: &str) -> bool {
+    let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    s.contains("display:none") || s.contains("visibility:hidden")
 }
 
 /// Roles of boilerplate landmarks.
-fn is_junk_role(dom: &Dom, id: u32) -> bool {
+fn is_junk_role(role: &str) -> bool {
     matches!(
-        dom.attr(id, "role").map(|r| r.to_ascii_lowercase()).as_deref(),
-        Some(
-            "navigation"
-                | "banner"
-                | "contentinfo"
-                | "complementary"
-                | "search"
-                | "dialog"
-                | "alert"
-                | "menu"
-                | "menubar"
-                | "toolbar"
-        )
+        role.to_ascii_lowercase().as_str(),
+        "navigation"
+            | "banner"
+            | "contentinfo"
+            | "complementary"
+            | "search"
+            | "dialog"
+            | "alert"
+            | "menu"
+            | "menubar"
+            | "toolbar"
     )
 }
 
 /// Marks the nodes that are boilerplate by themselves (not yet by scoring).
-fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
+fn mark_drop(dom: &Dom, marks: &[Mark], mode: Mode) -> Vec<bool> {
     let n = dom.nodes.len();
     let mut drop = vec![false; n];
     // schema.org's articleBody and its ancestors are never dropped for their class names.
     let mut protect = vec![false; n];
     for i in 1..n as u32 {
-        if dom.attr(i, "itemprop").is_some_and(|v| v.contains("articleBody")) {
+        if marks[i as usize].article_body {
             let mut cur = i;
             while cur != NONE && !protect[cur as usize] {
                 protect[cur as usize] = true;
@@ -297,7 +380,7 @@ fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
         }
         let Kind::Element { tag, .. } = node.kind else { continue };
         let id = i as u32;
-        if is_junk_tag(tag) || is_hidden(dom, id) || is_junk_role(dom, id) {
+        if is_junk_tag(tag) || marks[i].hidden || marks[i].junk_role {
             // A header inside the article is kept (it may hold the lead); a page header is not.
             drop[i] = true;
             continue;
@@ -310,17 +393,7 @@ fn mark_drop(dom: &Dom, mode: Mode) -> Vec<bool> {
         if mode.strip_unlikely
             && !matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main | Tag::A | Tag::Blockquote)
         {
-            if protect[i] {
-                continue;
-            }
-            let cls = dom.attr(id, "class").unwrap_or("");
-            let idv = dom.attr(id, "id").unwrap_or("");
-            if cls.len() + idv.len() > 0
-                && cls.len() < 400
-                && (is_negative(cls) || is_negative(idv))
-                && !is_positive(cls)
-                && !is_positive(idv)
-            {
+            if !protect[i] && marks[i].unlikely {
                 drop[i] = true;
             }
         }
@@ -441,7 +514,8 @@ fn tag_base(tag: Tag) -> f32 {
 const MIN_KEPT: u32 = 250;
 
 pub fn select(dom: &Dom, evidence: &[String]) -> Selection {
-    let mut best = select_with(dom, evidence, STRICT);
+    let mut page = Page::new(dom, evidence);
+    let mut best = select_with(&mut page, STRICT);
     let mut kept = kept_text(dom, &best);
     // Too little: class names or the clean-up may have misled us. Retry looser, and keep a
     // looser result only when it holds clearly more text.
@@ -452,7 +526,7 @@ pub fn select(dom: &Dom, evidence: &[String]) -> Selection {
         if kept >= MIN_KEPT {
             break;
         }
-        let other = select_with(dom, evidence, mode);
+        let other = select_with(&mut page, mode);
         let k = kept_text(dom, &other);
         if k > kept * 2 {
             best = other;
@@ -484,15 +558,51 @@ fn kept_text(dom: &Dom, sel: &Selection) -> u32 {
     total
 }
 
-pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selection {
+/// What every pass over one page shares: the tree, the attribute marks and the evidence keys.
+struct Page<'d, 'a> {
+    dom: &'d Dom<'a>,
+    marks: Vec<Mark>,
+    /// Sorted keys of all evidence texts together.
+    evidence: Vec<u64>,
+    /// Per node: its evidence match, once computed (retries reuse it).
+    matched: Vec<Option<bool>>,
+}
+
+impl<'d, 'a> Page<'d, 'a> {
+    fn new(dom: &'d Dom<'a>, evidence: &[String]) -> Self {
+        let mut keys: Vec<u64> = evidence.iter().flat_map(|e| shingle_keys(e)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        Page { dom, marks: marks(dom), evidence: keys, matched: vec![None; dom.nodes.len()] }
+    }
+
+    /// Does the paragraph share a 4-word window with the evidence?
+    fn matches_evidence(&mut self, id: u32) -> bool {
+        if self.evidence.is_empty() {
+            return false;
+        }
+        match self.matched.get(id as usize).copied().flatten() {
+            Some(m) => m,
+            None => {
+                let m = matches_evidence(self.dom, id, &self.evidence);
+                if let Some(slot) = self.matched.get_mut(id as usize) {
+                    *slot = Some(m);
+                }
+                m
+            }
+        }
+    }
+}
+
+fn select_with(page: &mut Page, mode: Mode) -> Selection {
+    let dom = page.dom;
     let n = dom.nodes.len();
-    let mut drop = mark_drop(dom, mode);
+    let mut drop = mark_drop(dom, &page.marks, mode);
     let stats = gather(dom, &drop);
 
     // Paragraph scores flow to ancestors (readability's scheme).
     let mut score = vec![0f32; n];
     let mut scored = vec![false; n];
-    let ev_keys: Vec<Vec<String>> = evidence.iter().map(|e| shingle_keys(e)).collect();
     for i in 1..n {
         let id = i as u32;
         if drop[i] || !matches!(dom.nodes[i].kind, Kind::Element { .. }) {
@@ -503,7 +613,7 @@ pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selecti
             continue;
         }
         let mut s = 1.0 + st.commas.min(20) as f32 + (st.text as f32 / 100.0).min(3.0);
-        if !ev_keys.is_empty() && matches_evidence(dom, id, &ev_keys) {
+        if page.matches_evidence(id) {
             s += 8.0;
         }
         let mut anc = dom.parent(id);
@@ -516,8 +626,8 @@ pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selecti
             if !scored[a] {
                 scored[a] = true;
                 let tag = dom.tag(anc).unwrap_or(Tag::Other);
-                score[a] = tag_base(tag) + class_weight(dom, anc) as f32;
-                if dom.attr(anc, "itemprop").is_some_and(|v| v.contains("articleBody")) {
+                score[a] = tag_base(tag) + f32::from(page.marks[a].weight);
+                if page.marks[a].article_body {
                     score[a] += 50.0;
                 }
             }
@@ -610,7 +720,7 @@ pub(crate) fn select_with(dom: &Dom, evidence: &[String], mode: Mode) -> Selecti
 
     if mode.clean_conditionally {
         for &r in &roots {
-            clean_conditionally(dom, r, &stats, &score, &scored, &mut drop);
+            clean_conditionally(dom, &page.marks, r, &stats, &score, &scored, &mut drop);
         }
         trim_trailer(dom, &roots, &stats, &mut drop);
     }
@@ -623,7 +733,15 @@ fn ends_sentence(dom: &Dom, id: u32) -> bool {
 }
 
 /// Readability's conditional clean-up of containers inside the article.
-fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored: &[bool], drop: &mut [bool]) {
+fn clean_conditionally(
+    dom: &Dom,
+    marks: &[Mark],
+    root: u32,
+    st: &[Stat],
+    score: &[f32],
+    scored: &[bool],
+    drop: &mut [bool],
+) {
     let end = dom.subtree_end(root) as usize;
     for i in root as usize + 1..end.min(dom.nodes.len()) {
         if drop[i] {
@@ -660,7 +778,7 @@ fn clean_conditionally(dom: &Dom, root: u32, st: &[Stat], score: &[f32], scored:
             continue;
         }
         let s = &st[i];
-        let weight = class_weight(dom, id) as f32;
+        let weight = f32::from(marks[i].weight);
         let content_score = if scored[i] { score[i] } else { 0.0 };
         if weight + content_score < 0.0 {
             drop[i] = true;
@@ -838,44 +956,96 @@ fn has_heading_only(dom: &Dom, id: u32) -> bool {
     dom.children(id).any(|c| dom.tag(c).is_some_and(|t| t.is_heading()))
 }
 
-/// Keys (lower-cased 4-word windows, every other one) of an evidence text; at most 400.
-pub fn shingle_keys(text: &str) -> Vec<String> {
+/// Keys of an evidence text: hashes of its lower-cased 4-word windows, every other one, at most
+/// 400, sorted. Hashes, not strings: a collision (about 1 in 2^64) only blurs a heuristic.
+pub fn shingle_keys(text: &str) -> Vec<u64> {
     keys_of(text, 2, 400)
 }
 
-/// Every 4-word window of a text, sorted (for membership tests against [`shingle_keys`]).
-pub fn shingle_keys_all(text: &str) -> Vec<String> {
+/// Every 4-word window of a text, hashed and sorted (for membership tests against
+/// [`shingle_keys`]).
+pub fn shingle_keys_all(text: &str) -> Vec<u64> {
     keys_of(text, 1, 200_000)
 }
 
-fn keys_of(text: &str, step: usize, max: usize) -> Vec<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
-    let mut keys: Vec<String> = words.windows(4).step_by(step).take(max).map(|w| w.join(" ")).collect();
-    keys.sort();
+fn keys_of(text: &str, step: usize, max: usize) -> Vec<u64> {
+    let mut words = Vec::new();
+    word_hashes(text, &mut words);
+    let mut keys: Vec<u64> = words.windows(4).step_by(step).take(max).map(window_hash).collect();
+    keys.sort_unstable();
     keys.dedup();
     keys
 }
 
-/// Does the paragraph share a 4-word window with any evidence text?
-fn matches_evidence(dom: &Dom, id: u32, ev: &[Vec<String>]) -> bool {
+const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Appends a hash of every word (maximal run of alphanumerics, lower-cased) of `text`.
+fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    let mut h = 0u64;
+    let mut in_word = false;
+    let add = |h: &mut u64, c: char| *h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(MIX);
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                add(&mut h, c.to_ascii_lowercase());
+                in_word = true;
+                continue;
+            }
+        } else if c.is_alphanumeric() {
+            c.to_lowercase().for_each(|l| add(&mut h, l));
+            in_word = true;
+            continue;
+        }
+        if in_word {
+            out.push(h);
+            h = 0;
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(h);
+    }
+}
+
+fn window_hash(w: &[u64]) -> u64 {
+    w.iter().fold(0u64, |h, &x| (h.rotate_left(23) ^ x).wrapping_mul(MIX))
+}
+
+/// Does the paragraph share a 4-word window with the (sorted) evidence keys?
+fn matches_evidence(dom: &Dom, id: u32, ev: &[u64]) -> bool {
     let end = dom.subtree_end(id);
-    let mut words: Vec<String> = Vec::new();
+    let mut words: Vec<u64> = Vec::new();
     for t in id..end {
         if let Some(raw) = dom.raw_text(t) {
-            words.extend(
-                raw.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()),
-            );
+            word_hashes(raw, &mut words);
         }
         if words.len() > 200 {
             break;
         }
     }
-    words.windows(4).any(|w| {
-        let key = w.join(" ");
-        ev.iter().any(|keys| keys.binary_search(&key).is_ok())
-    })
+    words.windows(4).any(|w| ev.binary_search(&window_hash(w)).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_words_are_sorted_and_matched_in_any_case() {
+        assert!(NEGATIVE_WORDS.windows(2).all(|w| w[0] < w[1]), "NEGATIVE_WORDS must stay sorted");
+        assert!(is_negative("site-NAV main"));
+        assert!(is_negative("Share_tools"));
+        assert!(!is_negative("navigation-free article-body"));
+        assert!(!is_negative("a-very-long-class-name-without-any-listed-word"));
+    }
+
+    #[test]
+    fn evidence_keys_ignore_case_and_punctuation() {
+        let ev = shingle_keys("The Minister said, on Tuesday: \"we will act\".");
+        let page = shingle_keys_all("the minister SAID on tuesday we will act");
+        assert!(!ev.is_empty());
+        assert!(ev.iter().all(|k| page.binary_search(k).is_ok()));
+        let other = shingle_keys_all("the minister said on wednesday we will act");
+        assert!(ev.iter().any(|k| other.binary_search(k).is_err()));
+    }
 }

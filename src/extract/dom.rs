@@ -235,6 +235,23 @@ impl<'a> Dom<'a> {
         })
     }
 
+    /// Every attribute of element `id` as (name, raw value), in source order.
+    pub fn attrs(&self, id: u32) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        let list = match self.nodes.get(id as usize) {
+            Some(Node { kind: Kind::Element { attrs, .. }, .. }) => {
+                self.attrs.get(attrs.start as usize..attrs.end as usize).unwrap_or_default()
+            }
+            _ => &[],
+        };
+        let src = self.src;
+        list.iter().filter_map(move |a| {
+            Some((
+                src.get(a.name.start as usize..a.name.end as usize)?,
+                src.get(a.value.start as usize..a.value.end as usize)?,
+            ))
+        })
+    }
+
     /// The source text of a text node (undecoded).
     pub fn raw_text(&self, id: u32) -> Option<&'a str> {
         match &self.nodes.get(id as usize)?.kind {

@@ -129,9 +129,10 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
             let is_author = dom.attr(i, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"))
                 || dom.attr(i, "itemprop").is_some_and(|r| r.eq_ignore_ascii_case("author"))
                 || dom.attr(i, "class").is_some_and(|c| {
-                    let c = c.to_ascii_lowercase();
-                    c.contains("byline")
-                        || c.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| w == "author")
+                    c.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| {
+                        w.eq_ignore_ascii_case("author")
+                            || w.as_bytes().windows(6).any(|b| b.eq_ignore_ascii_case(b"byline"))
+                    })
                 });
             if is_author && byline_tries < 16 {
                 byline_tries += 1;
