@@ -65,6 +65,9 @@ struct Raw {
     role: Option<String>,
     /// Sentence-initial single word with no other cue.
     weak: bool,
+    /// A person only because the name looks like one (no given name, title or other cue): another
+    /// mention's surer cue (a place, an organisation) decides its type.
+    guessed: bool,
     /// First token of the title before the name ("Prime Minister X"), else `t0`.
     lead: usize,
 }
@@ -141,6 +144,7 @@ const LOC_SUFFIX: &[&str] = &[
     "Highway",
     "Motorway",
     "Lane",
+    "Delta",
 ];
 /// Place words that head "X of Y" names ("Cape of Good Hope", "Palace of Westminster", "Gulf of Aden").
 const LOC_OF_HEADS: &[&str] =
@@ -163,6 +167,31 @@ const PLACE_NOUNS: &[&str] = &[
     "prefecture",
     "governorate",
 ];
+/// Lowercase nouns of part of an area: "parts of Windsor", "the outskirts of Kherson", "west of Lyon".
+const AREA_NOUNS: &[&str] = &[
+    "parts",
+    "outskirts",
+    "suburbs",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "centre",
+    "center",
+];
+
+/// Stop words (kept out of names for headlines: "Day 3", "Live updates") that are also surnames:
+/// one right after a name word in mid-sentence belongs to it.
+const SURNAME_STOPWORDS: &[&str] = &["day", "week", "weekend", "morning", "night", "live", "read", "watch"];
+
+/// Titles written after a person's name ("Huw Brannigan KC"): part of no entity.
+pub(crate) const POST_NOMINALS: &[&str] =
+    &["KC", "QC", "SC", "OBE", "MBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD", "FRS", "MEP", "MSP", "MLA"];
+
 const LOC_PREFIX: &[&str] = &[
     "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper",
     "Lower", "Greater", "Mount", "Lake", "Port", "Fort", "San", "Santa", "Saint", "St", "New",
@@ -247,6 +276,8 @@ struct Ctx<'a> {
     toks: &'a [Token],
     lx: &'a Lexicon,
     english: bool,
+    /// Words the text writes in lower case (sorted): a capitalised form of one is a sentence start.
+    lower_words: Vec<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -304,6 +335,18 @@ impl Ctx<'_> {
                     break;
                 }
                 if self.is_cap_word(end) && !self.is_stop_cap(end) && toks[end].space_before {
+                    end += 1;
+                    continue;
+                }
+                // "Prosecutor Rhiannon Day": a headline noun kept out of names ("Day 3", "Live")
+                // is a surname right after a name word in mid-sentence.
+                if self.is_cap_word(end)
+                    && toks[end].space_before
+                    && SURNAME_STOPWORDS.contains(&lower(self.w(end)).as_str())
+                    && end - start >= 1
+                    && !self.sentence_initial(end - 1)
+                    && self.name_like(end - 1)
+                {
                     end += 1;
                     continue;
                 }
@@ -431,7 +474,7 @@ impl Ctx<'_> {
         let before = t0 >= 2
             && self.w(t0 - 1) == "of"
             && self.toks[t0 - 2].is_lower()
-            && PLACE_NOUNS.contains(&self.w(t0 - 2));
+            && (PLACE_NOUNS.contains(&self.w(t0 - 2)) || AREA_NOUNS.contains(&self.w(t0 - 2)));
         let after = self.toks.get(t1).is_some_and(|t| t.is_lower())
             && matches!(self.w(t1), "province" | "state" | "region" | "district" | "county" | "prefecture");
         (before || after)
@@ -479,6 +522,7 @@ impl Ctx<'_> {
             name,
             role: None,
             weak: false,
+            guessed: false,
             lead: t0,
         }
     }
@@ -487,6 +531,33 @@ impl Ctx<'_> {
     fn classify(&self, t0: usize, t1: usize, out: &mut Vec<Raw>) {
         let lx = self.lx;
         let n = t1 - t0;
+        // "Huw Brannigan KC": a post-nominal title is no part of the name.
+        if n >= 2 && POST_NOMINALS.contains(&self.w(t1 - 1)) {
+            self.classify(t0, t1 - 1, out);
+            return;
+        }
+        // "San Jose-based": the head of a place compound is a place.
+        if n >= 2 {
+            let last = self.w(t1 - 1);
+            if let Some((head, tail)) = last.rsplit_once('-') {
+                if matches!(tail, "based" | "born" | "headquartered" | "bound")
+                    && head.starts_with(char::is_uppercase)
+                {
+                    let name = format!("{} {head}", span_text(self.text, self.toks, t0, t1 - 1));
+                    let mut r = self.raw(t0, t1, Hint::Loc, None);
+                    r.key = self.lx.location(&name).map_or_else(|| name.clone(), str::to_string);
+                    r.name = name;
+                    out.push(r);
+                    return;
+                }
+            }
+        }
+        // "Shares of Halcyra Systems", "Residents of Pitt Town": a sentence-initial common noun
+        // (the text also writes it in lower case) before "of" is no part of the name.
+        if n >= 3 && self.w(t0 + 1) == "of" && self.sentence_initial(t0) && self.common_noun(t0) {
+            self.classify(t0 + 2, t1, out);
+            return;
+        }
         // Shay "Bull" Brennan → "Shay Brennan".
         if let Some(q) = (t0..t1).find(|&i| self.toks[i].kind == Kind::QuoteMark) {
             let close = (q + 1..t1).find(|&i| self.toks[i].kind == Kind::QuoteMark).unwrap_or(q);
@@ -550,10 +621,14 @@ impl Ctx<'_> {
                 if let (Some(c), true) = (self.known_loc(t0, p), p + 1 < t1) {
                     out.push(self.raw(t0, p, Hint::Loc, Some(c)));
                     self.classify(p + 1, t1, out);
-                } else {
-                    out.push(self.raw(t0, t1, Hint::Org, None));
+                    return;
                 }
-                return;
+                // A list joined by "and" after the possessive is split below ("the Traders'
+                // Association and the Ministry of …").
+                if !(p + 1..t1).any(|i| self.w(i) == "and") {
+                    out.push(self.raw(t0, t1, Hint::Org, None));
+                    return;
+                }
             }
         }
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
@@ -564,8 +639,10 @@ impl Ctx<'_> {
             // "Ellery & Stone": an ampersand joins one company's name. "Institute of Strategic and
             // International Studies": "and" inside the "of" part of an organisation's name.
             let amp = self.w(a) == "&" && !(known(t0, a) && known(b, t1));
+            // "Ministry of Foreign Affairs and Trade": one unknown word after "and" still belongs.
+            let tail_ok = t1 - b >= 2 || (t1 - b == 1 && !self.lx.is_given_name(self.w(b)));
             let org_of = (t0..a).any(|i| self.lx.is_org_word(self.w(i)) && self.w(i + 1) == "of")
-                && t1 - b >= 2
+                && tail_ok
                 && !(b..t1)
                     .any(|i| self.lx.is_org_word(self.w(i)) || self.lx.is_role_head(&lower(self.w(i))))
                 && self.longest_known(b, t1).is_none();
@@ -641,8 +718,18 @@ impl Ctx<'_> {
             let of = self.of_split(j, t1);
             let mut r = self.raw(j, of.unwrap_or(t1), Hint::Person, None);
             if head && self.english {
-                r.role = Some(span_text(self.text, self.toks, t0, j));
-                r.lead = t0;
+                // "the backbench MP Owen Lathbury", "former Prime Minister X": lowercase
+                // qualifiers before the capitalised title belong to it.
+                let mut lead = t0;
+                while lead > 0
+                    && self.toks[lead - 1].is_lower()
+                    && self.lx.is_role_modifier(self.w(lead - 1))
+                    && !matches!(self.w(lead - 1), "the" | "and" | "to" | "on" | "of" | "for")
+                {
+                    lead -= 1;
+                }
+                r.role = Some(span_text(self.text, self.toks, lead, j));
+                r.lead = lead;
             }
             out.push(r);
             if let Some(o) = of {
@@ -689,8 +776,26 @@ impl Ctx<'_> {
         let has_known = (t0..t1).any(|i| self.longest_known(i, t1).is_some());
         let connectors =
             (t0..t1).any(|i| CONNECTORS.contains(&self.w(i)) && !NAME_PARTICLES.contains(&self.w(i)));
-        if given || (n <= 4 && !has_known && !connectors && (t0..t1).all(|i| self.name_like(i))) {
+        if given {
             out.push(self.raw(t0, t1, Hint::Person, None));
+            return;
+        }
+        if n <= 4 && !has_known && !connectors && (t0..t1).all(|i| self.name_like(i)) {
+            // People are not named after "the": "in the West Midlands" is a place, "the Michelin
+            // Guide" an organisation.
+            // ("the McGraths Hill evacuation centre": a name used as a modifier says nothing.)
+            let modifier = self.toks.get(t1).is_some_and(|t| {
+                t.is_lower() && t.kind == Kind::Word && !self.lx.is_stopword(t.text(self.text))
+            });
+            if self.english && prev == "the" && !modifier {
+                let prev2 = t0.checked_sub(2).map_or("", |p| self.w(p));
+                let place = LOC_PREPS.contains(&prev2) || LOC_PREFIX.contains(&first);
+                out.push(self.raw(t0, t1, if place { Hint::Loc } else { Hint::Org }, None));
+                return;
+            }
+            let mut r = self.raw(t0, t1, Hint::Person, None);
+            r.guessed = true;
+            out.push(r);
             return;
         }
         // Fall back to the known names inside the span.
@@ -757,6 +862,20 @@ impl Ctx<'_> {
             k += 1;
         }
         false
+    }
+
+    /// A capitalised word that the text also writes in lower case and that names no title,
+    /// organisation or place ("Shares", "Residents").
+    fn common_noun(&self, i: usize) -> bool {
+        let w = self.w(i);
+        let lw = lower(w);
+        self.lower_words.binary_search(&lw.as_str()).is_ok()
+            && !self.lx.is_org_word(w)
+            && !LOC_OF_HEADS.contains(&w)
+            && !self.lx.is_role_head(&lw)
+            && !self.lx.is_role_modifier(&lw)
+            && !self.lx.is_honorific(&lw)
+            && self.longest_known(i, i + 1).is_none()
     }
 
     fn name_like(&self, i: usize) -> bool {
@@ -1042,9 +1161,13 @@ impl Ctx<'_> {
         // The phrase is `k..c`.
         let mut k = c;
         let mut head = false;
+        // "with the referee, X": where the phrase starts if what lies before "the" belongs to
+        // another clause (it does not when it goes on to a title: "a spokeswoman for the union").
+        let mut fallback: Option<usize> = None;
+        let give_up = |fallback: Option<usize>| fallback.map(|k| span_text(self.text, toks, k, c));
         while k > 0 {
             if c - k >= 8 {
-                return None;
+                return give_up(fallback);
             }
             let p = k - 1;
             let t = &toks[p];
@@ -1063,6 +1186,7 @@ impl Ctx<'_> {
                     | "your"
                     | "that"
                     | "this"
+                    | "another"
             );
             let after_prep =
                 p > 0 && matches!(self.w(p - 1), "for" | "of" | "at" | "to" | "in" | "on" | "with");
@@ -1074,7 +1198,10 @@ impl Ctx<'_> {
                 break;
             }
             if t.kind != Kind::Word || (t.is_lower() && lx.is_speech_verb(&lw)) {
-                return None;
+                return give_up(fallback);
+            }
+            if det && head {
+                fallback = Some(k);
             }
             if lx.is_role_head(&lw) {
                 head = true;
@@ -1082,15 +1209,35 @@ impl Ctx<'_> {
                 && !det
                 && !matches!(lw.as_str(), "of" | "for" | "at" | "to" | "on" | "and")
             {
-                return None;
+                return give_up(fallback);
             }
             k = p;
         }
         (head && k < c).then(|| span_text(self.text, toks, k, c))
     }
 
-    /// Whether the mention `t0..t1` is followed by a verb (so it is its clause's subject).
-    fn is_subject(&self, t1: usize) -> bool {
+    /// Whether the mention `t0..t1` is followed by a verb (so it is its clause's subject) and is
+    /// not the object of a preposition ("had not spoken to Castellane since Friday").
+    fn is_subject(&self, t0: usize, t1: usize) -> bool {
+        let object = t0.checked_sub(1).and_then(|p| self.toks.get(p)).is_some_and(|t| {
+            t.is_lower()
+                && matches!(
+                    t.text(self.text),
+                    "to" | "with"
+                        | "by"
+                        | "for"
+                        | "from"
+                        | "against"
+                        | "about"
+                        | "than"
+                        | "toward"
+                        | "towards"
+                )
+        });
+        !object && self.follows_subject(t1)
+    }
+
+    fn follows_subject(&self, t1: usize) -> bool {
         // "Kwame Mensah of the British Antarctic Survey, who …, described": past the employer.
         let mut t1 = t1;
         if matches!(self.w(t1), "of" | "at" | "from") {
@@ -1168,13 +1315,24 @@ impl Ctx<'_> {
                     | "amid"
                     | "while"
                     | "when"
+                    | "since"
+                    | "until"
+                    | "because"
+                    | "despite"
+                    | "without"
+                    | "through"
+                    | "via"
             )
     }
 }
 
 /// Finds the entities of `text` (already tokenised and annotated).
 pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
-    let ctx = Ctx { text, toks, lx: &LEXICON, english };
+    let mut lower_words: Vec<&str> =
+        toks.iter().filter(|t| t.kind == Kind::Word && t.is_lower()).map(|t| t.text(text)).collect();
+    lower_words.sort_unstable();
+    lower_words.dedup();
+    let ctx = Ctx { text, toks, lx: &LEXICON, english, lower_words };
     let mut raws = Vec::new();
     for (t0, t1) in ctx.spans() {
         ctx.classify(t0, t1, &mut raws);
@@ -1207,6 +1365,29 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             raws[i].hint = hint;
             raws[i].key = key;
         }
+    }
+    // "parts of Windsor, Pitt Town, McGraths Hill and North Richmond": names that only look like
+    // people, listed with a place and with nothing surer, are places too.
+    let mut g0 = 0;
+    while g0 < raws.len() {
+        let mut g1 = g0 + 1;
+        while g1 < raws.len() && ctx.coordinated(raws[g1 - 1].t1, raws[g1].t0) {
+            g1 += 1;
+        }
+        let group = &raws[g0..g1];
+        let place = group.iter().any(|r| r.hint == Hint::Loc);
+        let all_weak = group.iter().all(|r| r.hint == Hint::Loc || r.guessed || r.hint == Hint::Unknown);
+        // Three or more: two names around a comma may be a name and its apposition ("Liang
+        // Wenqing, China's envoy").
+        if g1 - g0 >= 3 && place && all_weak {
+            for r in &mut raws[g0..g1] {
+                if r.guessed {
+                    r.hint = Hint::Loc;
+                    r.guessed = false;
+                }
+            }
+        }
+        g0 = g1;
     }
     // Capitalised mid-sentence words: a sentence-initial unknown word counts only if it recurs.
     let mut seen_mid: HashMap<&str, ()> = HashMap::new();
@@ -1255,7 +1436,9 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             matches!(raws[i].hint, Hint::Person | Hint::Org | Hint::Loc) && raws[i].t1 - raws[i].t0 >= 2
         })
         .collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(raws[i].name.split_whitespace().count()));
+    // Guessed people after the names with surer cues, so that "Pitt Town" typed a place by "in Pitt
+    // Town" stays one whatever mention comes first.
+    order.sort_by_key(|&i| (std::cmp::Reverse(raws[i].name.split_whitespace().count()), raws[i].guessed));
     for i in order {
         let r = &raws[i];
         let e = match r.hint {
@@ -1449,7 +1632,7 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 ent.aliases.push(r.name.clone());
             }
         }
-        mentions.push(Mention { t0: r.t0, t1: r.t1, ent: e, subject: ctx.is_subject(r.t1) });
+        mentions.push(Mention { t0: r.t0, t1: r.t1, ent: e, subject: ctx.is_subject(r.t0, r.t1) });
     }
     mentions.sort_by_key(|m| m.t0);
     mentions.dedup_by_key(|m| m.t0);
@@ -1505,7 +1688,7 @@ fn role_noun_mentions(ctx: &Ctx, ents: &mut [Ent], mentions: &mut Vec<Mention>) 
         }
         let before = mentions.partition_point(|m| m.t0 < i);
         if let Some(e) = resolve_role(ents, &mentions[..before], &words.join(" ")) {
-            found.push(Mention { t0: i, t1: j, ent: e, subject: ctx.is_subject(j) });
+            found.push(Mention { t0: i, t1: j, ent: e, subject: ctx.is_subject(i, j) });
             if let Some(ent) = ents.get_mut(e) {
                 ent.mentions += 1;
             }

@@ -25,6 +25,8 @@ const LOCATION_ALIASES: &[(&str, &[&str])] = &[
     ("Türkiye", &["Turkey"]),
     ("Myanmar", &["Burma"]),
     ("Washington", &["Washington DC", "Washington D.C."]),
+    ("New South Wales", &["NSW"]),
+    ("Australian Capital Territory", &["ACT"]),
 ];
 
 /// Words that are never names themselves, even when capitalised (sentence starts, pronouns,

@@ -6,7 +6,7 @@
 //! pronouns and role nouns ("he", "the minister", "the ministry"), a speaker named in the previous
 //! sentence, a quotation that continues the previous one, and one that runs into the next.
 
-use super::entities::{resolve_role, Analysis, Ent};
+use super::entities::{resolve_role, Analysis, Ent, POST_NOMINALS};
 use super::lexicon::LEXICON;
 use super::text::{capitalise, Kind, QuoteSpan, Token};
 use crate::model::{EntityKind, Quote};
@@ -15,8 +15,72 @@ use crate::model::{EntityKind, Quote};
 const SCARE_WORDS: usize = 3;
 /// Nouns for an unnamed speaker after "a"/"one" that are not titles ("a resident said").
 const ANONYMOUS_NOUNS: &[&str] = &[
-    "source", "sources", "resident", "witness", "person", "man", "woman", "worker", "parent", "student",
-    "employee", "voter", "member", "insider", "aide", "diplomat", "observer",
+    "source",
+    "sources",
+    "resident",
+    "witness",
+    "person",
+    "man",
+    "woman",
+    "worker",
+    "parent",
+    "student",
+    "employee",
+    "voter",
+    "member",
+    "insider",
+    "aide",
+    "diplomat",
+    "observer",
+    "backbencher",
+    "lawmaker",
+    "legislator",
+    "neighbour",
+    "neighbor",
+    "relative",
+    "friend",
+    "colleague",
+    "passenger",
+    "fan",
+    "supporter",
+    "volunteer",
+    "survivor",
+    "shopper",
+    "customer",
+    "commuter",
+    "local",
+    "veteran",
+];
+/// Relations named by a possessive ("the woman's son said"): an unnamed speaker.
+const KIN_NOUNS: &[&str] = &[
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "wife",
+    "husband",
+    "brother",
+    "sister",
+    "widow",
+    "widower",
+    "partner",
+    "family",
+    "relatives",
+    "parents",
+    "children",
+    "friend",
+    "friends",
+    "neighbour",
+    "neighbor",
+    "grandson",
+    "granddaughter",
+    "grandmother",
+    "grandfather",
+    "niece",
+    "nephew",
+    "cousin",
+    "uncle",
+    "aunt",
 ];
 
 /// How far after a quotation its attribution may be (tokens).
@@ -179,6 +243,10 @@ impl Ctx<'_> {
             let c = if e.kind == EntityKind::Location { Cand::Skip } else { Cand::Ent(m.ent) };
             return Some((c, m.t1.max(i + 1)));
         }
+        // "the woman's son said": someone known only by a relation to another.
+        if t.kind == Kind::Possessive && KIN_NOUNS.contains(&self.w(i + 1)) {
+            return Some((Cand::Skip, i + 2));
+        }
         let w = self.w(i);
         let lw = w.to_lowercase();
         match lw.as_str() {
@@ -188,14 +256,25 @@ impl Ctx<'_> {
             "it" | "they" | "we" | "i" | "you" => return Some((Cand::Skip, i + 1)),
             _ => {}
         }
-        // "a senior official", "one veteran math teacher", "a local resident": an unnamed person
-        // (the quotation then has no named speaker).
+        // "a senior official", "one veteran math teacher", "One senior Labour backbencher": an
+        // unnamed person (the quotation then has no named speaker).
         if matches!(lw.as_str(), "a" | "an" | "one") {
             let mut j = i + 1;
-            while j < self.toks.len() && j < i + 6 && self.toks[j].is_word() && self.toks[j].is_lower() {
+            while j < self.toks.len() && j < i + 6 && self.toks[j].is_word() && !self.toks[j].in_quote {
                 let wj = self.w(j);
                 if LEXICON.is_role_head(wj) || ANONYMOUS_NOUNS.contains(&wj) {
                     return Some((Cand::Skip, j + 1));
+                }
+                if !self.toks[j].is_lower()
+                    && self.an.mention_at.get(j).copied().flatten().is_some_and(|mi| {
+                        self.an
+                            .mentions
+                            .get(mi as usize)
+                            .and_then(|m| self.an.ents.get(m.ent))
+                            .is_some_and(|e| e.kind == EntityKind::Person)
+                    })
+                {
+                    break;
                 }
                 j += 1;
             }
@@ -255,8 +334,13 @@ impl Ctx<'_> {
         let mut hi = v;
         if v > lo && toks_is(self.toks, v - 1, ',') {
             if let Some(k) = (lo..v - 1).rev().find(|&k| toks_is(self.toks, k, ',')) {
-                // "a spokeswoman for the union, Mette Kjær, said": the name is the apposition.
-                if let Some(e) = self.person_mention(k + 1, v - 1) {
+                // "a spokeswoman for the union, Mette Kjær, said": the name is the apposition
+                // ("Huw Brannigan KC": with its post-nominal title).
+                let mut end = v - 1;
+                while end > k + 2 && POST_NOMINALS.contains(&self.w(end - 1)) {
+                    end -= 1;
+                }
+                if let Some(e) = self.person_mention(k + 1, end) {
                     return Some(Cand::Ent(e));
                 }
                 if self.last_candidate(lo, k).is_some() {
@@ -423,6 +507,15 @@ impl Ctx<'_> {
         None
     }
 
+    /// Whether the last verb of saying in `lo..hi` has an unnamed subject and names nobody
+    /// after it ("One senior backbencher, who asked not to be named, said the whips …").
+    fn unnamed_speaker_in(&self, lo: usize, hi: usize) -> bool {
+        (lo..hi).rev().find(|&v| self.is_verb(v)).is_some_and(|v| {
+            matches!(self.subject_before(lo, v), Some(Cand::Skip))
+                && self.first_after(v + 1, (v + 8).min(hi)).is_none()
+        })
+    }
+
     /// Tokens of sentence `s` ending before token `before`, skipping nothing.
     fn sentence_range(&self, before: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
@@ -532,6 +625,8 @@ pub(crate) fn find_quotes(
         b: (usize, usize),
         c: (usize, usize),
         speaker: Option<usize>,
+        /// The sentence before names an unnamed speaker ("One backbencher said …. “…”").
+        unnamed: bool,
     }
     let mut found: Vec<Found> = Vec::new();
     for q in spans {
@@ -539,6 +634,7 @@ pub(crate) fn find_quotes(
         let body = &text[b0..b1];
         let words = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
         let mut speaker = None;
+        let mut unnamed = false;
         if english {
             speaker = cx.after(q);
             if words <= SCARE_WORDS {
@@ -570,6 +666,7 @@ pub(crate) fn find_quotes(
                     if let Some((lo, hi)) = cx.sentence_range(q.open) {
                         let prev_quote = found.last().filter(|f| f.span.close >= lo && f.span.close < hi);
                         speaker = prev_quote.and_then(|f| f.speaker).or_else(|| cx.speaker_in(lo, hi));
+                        unnamed = speaker.is_none() && prev_quote.is_none() && cx.unnamed_speaker_in(lo, hi);
                     }
                 }
             }
@@ -580,7 +677,7 @@ pub(crate) fn find_quotes(
             cx.salience.push((q.close.min(toks.len()), e));
             cx.salience.sort_by_key(|&(p, _)| p);
         }
-        found.push(Found { span: *q, b: (b0, b1), c: (c0, c1), speaker });
+        found.push(Found { span: *q, b: (b0, b1), c: (c0, c1), speaker, unnamed });
     }
     if english {
         // A quotation run straight into the next one shares its speaker.
@@ -594,7 +691,7 @@ pub(crate) fn find_quotes(
         }
         // Last resort: the most recent speaker or clause subject.
         for f in found.iter_mut() {
-            if f.speaker.is_none() && !cx.nonentity_speaker(&f.span) {
+            if f.speaker.is_none() && !f.unnamed && !cx.nonentity_speaker(&f.span) {
                 f.speaker = cx.pronoun(f.span.open);
             }
         }

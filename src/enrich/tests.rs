@@ -697,3 +697,71 @@ fn she_and_he_pick_a_person_of_that_sex_when_the_text_says_so() {
              “Every name on that list has been checked by us,” she said.";
     assert_eq!(speaker_of(t, "Every name").as_deref(), Some("Angela Weber"));
 }
+
+#[test]
+fn names_that_only_look_like_people_take_the_type_other_mentions_or_lists_give_them() {
+    let e = enrich(
+        "Orders covered parts of Windsor, Pitt Town, McGraths Hill and North Richmond. \
+         Tanya Moreau, who has lived in Pitt Town for years, said she was leaving. \
+         The restaurant won a star from the Michelin Guide. Officials in the Yarra Delta were ready.",
+        None,
+    );
+    for place in ["Windsor", "Pitt Town", "McGraths Hill", "North Richmond", "Yarra Delta"] {
+        assert_eq!(kind_of(&e, place), Some(EntityKind::Location), "{place}: {:?}", e.entities);
+    }
+    assert_eq!(kind_of(&e, "Michelin Guide"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Tanya Moreau"), Some(EntityKind::Person));
+    // A name and its apposition are not a list: "Liang Wenqing, China's envoy".
+    let e = enrich("Liang Wenqing, China’s special envoy, said talks would go on in Doha.", None);
+    assert_eq!(kind_of(&e, "Liang Wenqing"), Some(EntityKind::Person), "{:?}", e.entities);
+}
+
+#[test]
+fn compounds_post_nominals_and_sentence_initial_common_nouns_stay_out_of_names() {
+    let e = enrich(
+        "Shares of Halcyra Systems fell 11% after the San Jose-based company cut its outlook; shares \
+         had risen all year. Lomax’s barrister, Huw Brannigan KC, said his client was “deeply ashamed of what he has done”. \
+         Prosecutor Rhiannon Day told the court the Harwick Traders' Association and the Ministry of \
+         Foreign Affairs and Trade had complained.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Halcyra Systems"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "San Jose"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Huw Brannigan"), Some(EntityKind::Person));
+    assert_eq!(kind_of(&e, "KC"), None);
+    assert_eq!(kind_of(&e, "Rhiannon Day"), Some(EntityKind::Person));
+    assert_eq!(kind_of(&e, "Harwick Traders' Association"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Ministry of Foreign Affairs and Trade"), Some(EntityKind::Organization));
+    assert_eq!(e.quotes.first().and_then(|q| q.speaker.as_deref()), Some("Huw Brannigan"));
+}
+
+#[test]
+fn relatives_and_unnamed_members_are_no_named_speaker() {
+    let t = "Judge Carys Pughe heard the case at Cardiff Crown Court.\n\n\
+             In a statement read to the court, the woman’s son said: “My mother was a careful, proud woman.”\n\n\
+             One senior Labour backbencher, who asked not to be named, said the whips were caught off guard. \
+             “They assumed this would fizzle out over the weekend.”";
+    assert_eq!(speaker_of(t, "My mother"), None);
+    assert_eq!(speaker_of(t, "They assumed"), None);
+}
+
+#[test]
+fn a_pronoun_after_a_reported_clause_is_its_subject_not_its_object() {
+    let t = "Owen Lathbury is an MP. Priya Castellane is a minister.\n\n\
+             Lathbury said he had not spoken to Castellane since Friday. “My door is open,” he said.";
+    assert_eq!(speaker_of(t, "My door").as_deref(), Some("Owen Lathbury"));
+}
+
+#[test]
+fn roles_before_names_after_a_preposition_or_with_lowercase_qualifiers() {
+    let e = enrich(
+        "Ingold was less happy with the referee, Dean Harwell, who waved away two appeals. \
+         Another co-author, Lucía Ferrándiz, said it was late. The amendment, drawn up by the \
+         backbench MP Owen Lathbury, would limit rises.",
+        None,
+    );
+    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    assert_eq!(role("Dean Harwell").as_deref(), Some("referee"), "{:?}", e.entities);
+    assert_eq!(role("Lucía Ferrándiz").as_deref(), Some("co-author"));
+    assert_eq!(role("Owen Lathbury").as_deref(), Some("backbench MP"));
+}

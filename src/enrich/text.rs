@@ -196,6 +196,18 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         {
             kind = Kind::Possessive;
             i += 2;
+        } else if is_apostrophe(c)
+            && c != '\u{2018}'
+            && ch(i + 1) == Some(' ')
+            && ch(i + 2).is_some_and(char::is_alphabetic)
+            && toks.last().is_some_and(|t: &Token| {
+                t.kind == Kind::Word && t.c1 == i && matches!(ch(i - 1), Some('s' | 'S'))
+            })
+            && !(single_marks && is_single_quote_mark(&chars, i))
+        {
+            // Plural possessive: "the Traders' Association", "the tenants’ group".
+            kind = Kind::Possessive;
+            i += 1;
         } else if (!single_marks && is_double_quote(c)) || (single_marks && is_single_quote_mark(&chars, i)) {
             kind = Kind::QuoteMark;
             i += 1;
