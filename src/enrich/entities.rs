@@ -1234,7 +1234,13 @@ impl Ctx<'_> {
                         | "towards"
                 )
         });
-        !object && self.follows_subject(t1)
+        // "Ireland's foreign minister, Cathal Brennock, struck a conciliatory tone": an
+        // apposition closed by a comma, then the verb.
+        let apposition = t0.checked_sub(1).is_some_and(|p| self.toks[p].is_punct(','))
+            && self.toks.get(t1).is_some_and(|t| t.is_punct(','))
+            && self.toks.get(t1 + 1).is_some_and(|t| t.is_lower() && !self.lx.is_stopword(t.text(self.text)))
+            && self.verb_like(t1 + 1);
+        !object && (apposition || self.follows_subject(t1))
     }
 
     fn follows_subject(&self, t1: usize) -> bool {

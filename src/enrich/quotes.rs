@@ -414,6 +414,12 @@ impl Ctx<'_> {
         let start = q.close + 1;
         let first = toks.get(start)?;
         let crossed = first.sent != toks[q.close].sent;
+        // “… Tonight the council finally listened.” Mr Pettifer said traders would …: after a
+        // quotation closed by a full stop, a new sentence reports something else (attributions
+        // after a closed sentence come after "?" or "!", or after a comma inside the marks).
+        if crossed && q.close > 0 && toks_is(toks, q.close - 1, '.') {
+            return None;
+        }
         let limit = if crossed { 6 } else { AFTER_WINDOW };
         let sent = first.sent;
         let mut end = start;

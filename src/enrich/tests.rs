@@ -765,3 +765,15 @@ fn roles_before_names_after_a_preposition_or_with_lowercase_qualifiers() {
     assert_eq!(role("Lucía Ferrándiz").as_deref(), Some("co-author"));
     assert_eq!(role("Owen Lathbury").as_deref(), Some("backbench MP"));
 }
+
+#[test]
+fn an_apposition_closed_by_a_comma_is_the_subject_and_a_full_stop_ends_attribution() {
+    let t = "Dutch Foreign Minister Pieter-Jan Oosterhuis said the bloc was wrong.\n\n\
+             Ireland’s foreign minister, Cathal Brennock, struck a more conciliatory tone. \
+             “I understand the concerns some colleagues have,” he said.";
+    assert_eq!(speaker_of(t, "I understand").as_deref(), Some("Cathal Brennock"));
+    // A lost paragraph break: the sentence after a quotation closed by a full stop is new.
+    let t = "Its co-ordinator, Ruth Delahaye, said: \"For years parents have told us the roads are \
+             dangerous. Tonight the council finally listened.\"Mr Graham Pettifer said traders would meet.";
+    assert_eq!(speaker_of(t, "For years").as_deref(), Some("Ruth Delahaye"));
+}
