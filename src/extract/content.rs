@@ -392,10 +392,10 @@ fn mark_drop(dom: &Dom, marks: &[Mark], mode: Mode) -> Vec<bool> {
         // Quotes and embedded posts keep their class names (twitter-tweet, instagram-media).
         if mode.strip_unlikely
             && !matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main | Tag::A | Tag::Blockquote)
+            && !protect[i]
+            && marks[i].unlikely
         {
-            if !protect[i] && marks[i].unlikely {
-                drop[i] = true;
-            }
+            drop[i] = true;
         }
     }
     drop
