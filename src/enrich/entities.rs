@@ -276,8 +276,9 @@ struct Ctx<'a> {
     toks: &'a [Token],
     lx: &'a Lexicon,
     english: bool,
-    /// Words the text writes in lower case (sorted): a capitalised form of one is a sentence start.
-    lower_words: Vec<&'a str>,
+    /// Words the text writes in lower case (sorted), built on first use: a capitalised form of
+    /// one is a sentence start.
+    lower_words: std::cell::OnceCell<Vec<&'a str>>,
 }
 
 impl Ctx<'_> {
@@ -869,7 +870,18 @@ impl Ctx<'_> {
     fn common_noun(&self, i: usize) -> bool {
         let w = self.w(i);
         let lw = lower(w);
-        self.lower_words.binary_search(&lw.as_str()).is_ok()
+        let lower_words = self.lower_words.get_or_init(|| {
+            let mut v: Vec<&str> = self
+                .toks
+                .iter()
+                .filter(|t| t.kind == Kind::Word && t.is_lower())
+                .map(|t| t.text(self.text))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        });
+        lower_words.binary_search(&lw.as_str()).is_ok()
             && !self.lx.is_org_word(w)
             && !LOC_OF_HEADS.contains(&w)
             && !self.lx.is_role_head(&lw)
@@ -1334,11 +1346,7 @@ impl Ctx<'_> {
 
 /// Finds the entities of `text` (already tokenised and annotated).
 pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
-    let mut lower_words: Vec<&str> =
-        toks.iter().filter(|t| t.kind == Kind::Word && t.is_lower()).map(|t| t.text(text)).collect();
-    lower_words.sort_unstable();
-    lower_words.dedup();
-    let ctx = Ctx { text, toks, lx: &LEXICON, english, lower_words };
+    let ctx = Ctx { text, toks, lx: &LEXICON, english, lower_words: std::cell::OnceCell::new() };
     let mut raws = Vec::new();
     for (t0, t1) in ctx.spans() {
         ctx.classify(t0, t1, &mut raws);
