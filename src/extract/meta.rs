@@ -126,14 +126,19 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
             _ => {}
         }
         if byline.len() < 4 && matches!(tag, Tag::A | Tag::Span | Tag::Div | Tag::P | Tag::Address) {
-            let is_author = dom.attr(i, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"))
-                || dom.attr(i, "itemprop").is_some_and(|r| r.eq_ignore_ascii_case("author"))
-                || dom.attr(i, "class").is_some_and(|c| {
-                    c.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| {
+            // One scan of the attributes (this runs for most elements of a page).
+            let is_author = dom.attrs(i).any(|(name, value)| {
+                if name.eq_ignore_ascii_case("rel") || name.eq_ignore_ascii_case("itemprop") {
+                    value.eq_ignore_ascii_case("author")
+                } else if name.eq_ignore_ascii_case("class") {
+                    value.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| {
                         w.eq_ignore_ascii_case("author")
                             || w.as_bytes().windows(6).any(|b| b.eq_ignore_ascii_case(b"byline"))
                     })
-                });
+                } else {
+                    false
+                }
+            });
             if is_author && byline_tries < 16 {
                 byline_tries += 1;
                 let t = clean(&subtree_text(dom, i, 200));
