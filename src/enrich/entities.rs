@@ -847,6 +847,41 @@ impl Ctx<'_> {
         if before || employer {
             return true;
         }
+        // "whose restaurant in Lyon, La Table Barraud, has held": the name in apposition to a
+        // descriptor (with at most a place phrase between).
+        let closed = self.toks.get(t1).is_some_and(|t| t.kind == Kind::Punct && matches!(t.first, ',' | '.'));
+        if closed && t0 >= 2 && self.toks[t0 - 1].is_punct(',') {
+            let mut k = t0 - 1;
+            while k > 0 && t0 - 1 - k < 5 {
+                k -= 1;
+                let t = &self.toks[k];
+                let w = self.w(k);
+                if t.is_lower() && self.lx.is_org_descriptor(w) {
+                    // Not "a spokeswoman for the union, Mette Kjær,": there the descriptor is
+                    // the object of a preposition and the name is the spokeswoman's.
+                    let mut d = k;
+                    while d > 0
+                        && matches!(
+                            self.w(d - 1),
+                            "the" | "a" | "an" | "its" | "whose" | "their" | "his" | "her"
+                        )
+                    {
+                        d -= 1;
+                    }
+                    let after_prep = d > 0
+                        && matches!(
+                            self.w(d - 1),
+                            "for" | "of" | "at" | "with" | "from" | "to" | "by" | "in" | "on"
+                        );
+                    return !after_prep;
+                }
+                let place_phrase = (t.is_lower() && matches!(w, "in" | "of" | "from" | "near"))
+                    || self.lx.location(w).is_some();
+                if !place_phrase {
+                    break;
+                }
+            }
+        }
         if !self.toks.get(t1).is_some_and(|t| t.is_punct(','))
             || !matches!(self.w(t1 + 1), "the" | "a" | "an")
         {

@@ -777,3 +777,14 @@ fn an_apposition_closed_by_a_comma_is_the_subject_and_a_full_stop_ends_attributi
              dangerous. Tonight the council finally listened.\"Mr Graham Pettifer said traders would meet.";
     assert_eq!(speaker_of(t, "For years").as_deref(), Some("Ruth Delahaye"));
 }
+
+#[test]
+fn a_name_in_apposition_to_an_organisation_noun_is_an_organisation() {
+    let e = enrich(
+        "She went to work for Colette Barraud, whose restaurant in Lyon, La Table Barraud, has held three stars. \
+         A spokeswoman for the union, Mette Kjær, said the cuts were unfair.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "La Table Barraud"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Mette Kjær"), Some(EntityKind::Person));
+}
