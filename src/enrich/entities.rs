@@ -642,7 +642,8 @@ impl Ctx<'_> {
             let amp = self.w(a) == "&" && !(known(t0, a) && known(b, t1));
             // "Ministry of Foreign Affairs and Trade": one unknown word after "and" still belongs.
             let tail_ok = t1 - b >= 2 || (t1 - b == 1 && !self.lx.is_given_name(self.w(b)));
-            let org_of = (t0..a).any(|i| self.lx.is_org_word(self.w(i)) && self.w(i + 1) == "of")
+            let org_of = (t0..a)
+                .any(|i| self.lx.is_org_word(self.w(i)) && matches!(self.w(i + 1), "of" | "for"))
                 && tail_ok
                 && !(b..t1)
                     .any(|i| self.lx.is_org_word(self.w(i)) || self.lx.is_role_head(&lower(self.w(i))))
@@ -690,6 +691,15 @@ impl Ctx<'_> {
                 j += 1;
             } else if let Some((e, hint, c)) = self.longest_known(j, t1) {
                 if e >= t1 {
+                    break;
+                }
+                // "Jordan Whitcomb", "Sydney Park": a place that is also a given name, before a
+                // name that is neither, starts a person's name.
+                if lx.is_given_name(w)
+                    && e == j + 1
+                    && self.name_like(e)
+                    && self.longest_known(e, t1).is_none()
+                {
                     break;
                 }
                 inner.push(self.raw(j, e, hint, Some(c)));
@@ -1285,7 +1295,6 @@ impl Ctx<'_> {
         // apposition closed by a comma, then the verb.
         let apposition = t0.checked_sub(1).is_some_and(|p| self.toks[p].is_punct(','))
             && self.toks.get(t1).is_some_and(|t| t.is_punct(','))
-            && self.toks.get(t1 + 1).is_some_and(|t| t.is_lower() && !self.lx.is_stopword(t.text(self.text)))
             && self.verb_like(t1 + 1);
         !object && (apposition || self.follows_subject(t1))
     }

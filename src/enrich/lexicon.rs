@@ -80,7 +80,7 @@ journal chain team lab laboratory restaurant restaurants hotel brewery bakery st
 
 /// Capitalised abbreviations of common nouns, never names.
 const COMMON_ACRONYMS: &str =
-    "AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA \
+    "AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA GP GPs OLED LCD \
 HIV AIDS COVID COVID-19 MRI ICU ER OK PhD MBA PC PCs USB LED LEDs API APIs VPN FAQ ID IDs PIN ATM ATMs CO2 \
 3D 4G 5G AM PM BC AD RIP UFO DIY VIP VIPs";
 

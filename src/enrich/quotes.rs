@@ -99,6 +99,8 @@ enum Cand {
     Ent(usize),
     /// A non-person, non-organisation name or "it"/"they": not a speaker.
     Skip,
+    /// A person the text does not name ("a neighbour", "one official", "the woman's son").
+    Unnamed,
 }
 
 impl Ctx<'_> {
@@ -187,6 +189,10 @@ impl Ctx<'_> {
     /// "“…,” officials said"): then no fallback speaker is guessed.
     fn nonentity_speaker(&self, q: &QuoteSpan) -> bool {
         let toks = self.toks;
+        let after_verb = (q.close + 1..(q.close + 8).min(toks.len())).find(|&v| self.is_verb(v));
+        if after_verb.is_some_and(|v| self.pronoun_for_unnamed(q, q.close + 1, v)) {
+            return true;
+        }
         let Some(open) = toks.get(q.open) else { return false };
         let mut lo = q.open;
         while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
@@ -194,7 +200,7 @@ impl Ctx<'_> {
         }
         let before = (lo..q.open).rev().find(|&v| self.is_verb(v));
         if let Some(v) = before {
-            if matches!(self.subject_before(lo, v), Some(Cand::Skip))
+            if matches!(self.subject_before(lo, v), Some(Cand::Skip | Cand::Unnamed))
                 && self.first_after(v + 1, q.open).is_none()
             {
                 return true;
@@ -206,7 +212,7 @@ impl Ctx<'_> {
             .find(|&k| toks[k].sent != first.sent || matches!(toks[k].kind, Kind::Break | Kind::QuoteMark))
             .unwrap_or((start + 16).min(toks.len()));
         (start..end).find(|&v| self.is_verb(v)).is_some_and(|v| {
-            let subj = matches!(self.subject_before(start, v), Some(Cand::Skip))
+            let subj = matches!(self.subject_before(start, v), Some(Cand::Skip | Cand::Unnamed))
                 || (start..v).any(|k| {
                     matches!(
                         self.w(k).to_lowercase().as_str(),
@@ -245,7 +251,7 @@ impl Ctx<'_> {
         }
         // "the woman's son said": someone known only by a relation to another.
         if t.kind == Kind::Possessive && KIN_NOUNS.contains(&self.w(i + 1)) {
-            return Some((Cand::Skip, i + 2));
+            return Some((Cand::Unnamed, i + 2));
         }
         let w = self.w(i);
         let lw = w.to_lowercase();
@@ -263,7 +269,7 @@ impl Ctx<'_> {
             while j < self.toks.len() && j < i + 6 && self.toks[j].is_word() && !self.toks[j].in_quote {
                 let wj = self.w(j);
                 if LEXICON.is_role_head(wj) || ANONYMOUS_NOUNS.contains(&wj) {
-                    return Some((Cand::Skip, j + 1));
+                    return Some((Cand::Unnamed, j + 1));
                 }
                 if !self.toks[j].is_lower()
                     && self.an.mention_at.get(j).copied().flatten().is_some_and(|mi| {
@@ -317,7 +323,7 @@ impl Ctx<'_> {
             }
             if !words.is_empty() {
                 if lw != "the" {
-                    return Some((Cand::Skip, j));
+                    return Some((Cand::Unnamed, j));
                 }
                 // "the defender said" with no person of that role: the person last spoken of.
                 let r = resolve_role(&self.an.ents, &self.an.mentions, &words.join(" "))
@@ -441,12 +447,15 @@ impl Ctx<'_> {
             return None;
         }
         if !self.is_according(v) {
+            if self.pronoun_for_unnamed(q, start, v) {
+                return None;
+            }
             // The subject right before the verb: "WHO Director-General Tedros told", "Evans,
             // spokesperson for the US mission, said".
             if let Some(c) = self.subject_before(start, v) {
                 return match c {
                     Cand::Ent(e) => Some(e),
-                    Cand::Skip => None,
+                    Cand::Skip | Cand::Unnamed => None,
                 };
             }
         }
@@ -500,7 +509,7 @@ impl Ctx<'_> {
             }
             // "One teacher, who asked not to be named, told me the software “…”": the nearest
             // speech verb has an unnamed subject; earlier verbs belong to other clauses.
-            if matches!(subject, Some(Cand::Skip)) {
+            if matches!(subject, Some(Cand::Skip | Cand::Unnamed)) {
                 return None;
             }
         }
@@ -509,6 +518,13 @@ impl Ctx<'_> {
             if let Some((Cand::Ent(e), _)) = self.candidate(hi - 2) {
                 return Some(e);
             }
+            // "Sheriff Gordon Pruitt put it bluntly: “…”": the clause's subject introduces it.
+            let subject = self.an.mentions.iter().find(|m| m.t0 >= lo && m.t1 < hi && m.subject);
+            if let Some(m) =
+                subject.filter(|m| self.an.ents.get(m.ent).is_some_and(|e| e.kind != EntityKind::Location))
+            {
+                return Some(m.ent);
+            }
         }
         None
     }
@@ -516,10 +532,30 @@ impl Ctx<'_> {
     /// Whether the last verb of saying in `lo..hi` has an unnamed subject and names nobody
     /// after it ("One senior backbencher, who asked not to be named, said the whips …").
     fn unnamed_speaker_in(&self, lo: usize, hi: usize) -> bool {
-        (lo..hi).rev().find(|&v| self.is_verb(v)).is_some_and(|v| {
-            matches!(self.subject_before(lo, v), Some(Cand::Skip))
+        // The last verb of saying that is not coordinated with an earlier one ("X said … but
+        // warned …" is X's).
+        let v = (lo..hi).rev().find(|&v| {
+            self.is_verb(v)
+                && !(v > lo && matches!(self.w(v - 1), "and" | "but") && (lo..v - 1).any(|k| self.is_verb(k)))
+        });
+        v.is_some_and(|v| {
+            matches!(self.subject_before(lo, v), Some(Cand::Unnamed))
                 && self.first_after(v + 1, (v + 8).min(hi)).is_none()
         })
+    }
+
+    /// "A neighbor who declined to give her name said …. “…,” she said.": the pronoun of the
+    /// attribution (tokens `lo..v`) points at the unnamed speaker of the sentence before the
+    /// quotation, in the same paragraph.
+    fn pronoun_for_unnamed(&self, q: &QuoteSpan, lo: usize, v: usize) -> bool {
+        let pronoun = (lo..v).any(|k| matches!(self.w(k), "he" | "she" | "He" | "She"));
+        let same_para = q.open > 0 && self.toks.get(q.open - 1).is_some_and(|t| t.kind != Kind::Break);
+        pronoun
+            && same_para
+            && self.sentence_range(q.open).is_some_and(|(lo, hi)| {
+                self.toks.get(lo).is_some_and(|t| t.para == self.toks[q.open].para)
+                    && self.unnamed_speaker_in(lo, hi)
+            })
     }
 
     /// Tokens of sentence `s` ending before token `before`, skipping nothing.

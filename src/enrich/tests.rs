@@ -788,3 +788,24 @@ fn a_name_in_apposition_to_an_organisation_noun_is_an_organisation() {
     assert_eq!(kind_of(&e, "La Table Barraud"), Some(EntityKind::Organization), "{:?}", e.entities);
     assert_eq!(kind_of(&e, "Mette Kjær"), Some(EntityKind::Person));
 }
+
+#[test]
+fn a_colon_after_any_clause_gives_its_subject_and_she_after_an_unnamed_speaker_is_unnamed() {
+    let t = "Fire chief Dale Hargrove said crews pulled back.\n\n\
+             Pinecrest County Sheriff Gordon Pruitt put it bluntly: “If you are in an evacuation zone, leave now.”\n\n\
+             A neighbor who declined to give her name said the store was a trouble spot. \
+             “We have called about fights many times,” she said.";
+    assert_eq!(speaker_of(t, "If you").as_deref(), Some("Gordon Pruitt"));
+    assert_eq!(speaker_of(t, "We have"), None);
+}
+
+#[test]
+fn places_that_are_given_names_start_a_person_and_department_for_x_and_y_is_one_name() {
+    let e = enrich(
+        "Substitute Jordan Whitcomb scored late. The Department for Business and Trade said it would review the deal.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Jordan Whitcomb"), Some(EntityKind::Person), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Jordan"), None);
+    assert_eq!(kind_of(&e, "Department for Business and Trade"), Some(EntityKind::Organization));
+}
