@@ -145,6 +145,10 @@ const LOC_SUFFIX: &[&str] = &[
     "Motorway",
     "Lane",
     "Delta",
+    "Auditorium",
+    "Plaza",
+    "Pier",
+    "Wharf",
 ];
 /// Place words that head "X of Y" names ("Cape of Good Hope", "Palace of Westminster", "Gulf of Aden").
 const LOC_OF_HEADS: &[&str] =
@@ -182,6 +186,32 @@ const AREA_NOUNS: &[&str] = &[
     "southwest",
     "centre",
     "center",
+];
+
+/// Words that name a road by its number ("Highway 20").
+const ROAD_WORDS: &[&str] = &["Route", "Highway", "Interstate", "Motorway", "Freeway", "Road", "Autobahn"];
+
+/// Fields of public bodies named "<field> <country>" ("Health New Zealand", "Sport England").
+const SECTOR_WORDS: &[&str] = &[
+    "Health",
+    "Public",
+    "Sport",
+    "Transport",
+    "Active",
+    "Travel",
+    "Historic",
+    "Natural",
+    "Education",
+    "Heritage",
+    "Arts",
+    "Water",
+    "Statistics",
+    "Revenue",
+    "Customs",
+    "Border",
+    "Fire",
+    "Ambulance",
+    "Tourism",
 ];
 
 /// Stop words (kept out of names for headlines: "Day 3", "Live updates") that are also surnames:
@@ -339,6 +369,15 @@ impl Ctx<'_> {
                     end += 1;
                     continue;
                 }
+                // "State Route 49", "Interstate 80": a road's number belongs to its name.
+                if ROAD_WORDS.contains(&self.w(end - 1))
+                    && toks
+                        .get(end)
+                        .is_some_and(|t| t.kind == Kind::Word && t.first.is_ascii_digit() && t.space_before)
+                {
+                    end += 1;
+                    continue;
+                }
                 // "Prosecutor Rhiannon Day": a headline noun kept out of names ("Day 3", "Live")
                 // is a surname right after a name word in mid-sentence.
                 if self.is_cap_word(end)
@@ -479,7 +518,7 @@ impl Ctx<'_> {
         let after = self.toks.get(t1).is_some_and(|t| t.is_lower())
             && matches!(self.w(t1), "province" | "state" | "region" | "district" | "county" | "prefecture");
         (before || after)
-            && !(t0..t1).any(|i| self.lx.is_org_word(self.w(i)))
+            && !(t0..t1).any(|i| self.lx.is_org_word(self.w(i)) || matches!(self.w(i), "and" | "&"))
             && !(t0..t1).all(|i| self.lx.is_demonym(self.w(i)))
     }
 
@@ -770,6 +809,18 @@ impl Ctx<'_> {
         if self.has_org_word(t0, t1) || self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org) {
             let key = self.longest_known(t0, t1).filter(|(e, h, _)| *h == Hint::Org && *e == t1).map(|x| x.2);
             out.push(self.raw(t0, t1, Hint::Org, key));
+            return;
+        }
+        if n >= 2 && ROAD_WORDS.contains(&self.w(t1 - 2)) && self.toks[t1 - 1].first.is_ascii_digit() {
+            out.push(self.raw(t0, t1, Hint::Loc, None));
+            return;
+        }
+        // "Health New Zealand", "Sport England", "Active Travel England": a public body named by
+        // its field and its country.
+        if (t0 + 1..t1)
+            .any(|k| self.known_loc(k, t1).is_some() && (t0..k).all(|i| SECTOR_WORDS.contains(&self.w(i))))
+        {
+            out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
         if LOC_SUFFIX.contains(&last) || (LOC_PREFIX.contains(&first) && self.known_loc(t0 + 1, t1).is_some())
@@ -1322,14 +1373,15 @@ impl Ctx<'_> {
                 return true;
             }
             let sent = self.toks[t1].sent;
-            let close = (t1 + 2..(t1 + 24).min(self.toks.len()))
+            // … or a parenthesis: "O'Hare, meanwhile, was already thinking"; the apposition may
+            // hold commas of its own ("principal secretary in the Ministry of Water, Sanitation
+            // and Irrigation, told").
+            return (t1 + 2..(t1 + 24).min(self.toks.len()))
                 .take_while(|&k| {
                     let t = &self.toks[k];
                     t.sent == sent && !matches!(t.kind, Kind::Break | Kind::QuoteMark)
                 })
-                .find(|&k| self.toks[k].is_punct(','));
-            // … or a parenthesis: "O'Hare, meanwhile, was already thinking".
-            return close.is_some_and(|k| self.verb_like(k + 1));
+                .any(|k| self.toks[k].is_punct(',') && self.verb_like(k + 1));
         }
         self.verb_like(t1)
     }

@@ -285,6 +285,15 @@ impl Ctx<'_> {
                 j += 1;
             }
         }
+        // "her daughter said": the person the text gave that relation as a role ("Her daughter,
+        // Ingrid Lund,"), else someone unnamed.
+        if matches!(lw.as_str(), "his" | "her" | "their") {
+            let next = self.w(i + 1);
+            if KIN_NOUNS.contains(&next) {
+                let r = resolve_role(&self.an.ents, &self.an.mentions, next);
+                return Some((r.map_or(Cand::Unnamed, Cand::Ent), i + 2));
+            }
+        }
         // "the minister", "the secretary of state", "the ministry", "a spokesperson".
         if matches!(lw.as_str(), "the" | "a" | "an") {
             let mut j = i + 1;

@@ -809,3 +809,27 @@ fn places_that_are_given_names_start_a_person_and_department_for_x_and_y_is_one_
     assert_eq!(kind_of(&e, "Jordan"), None);
     assert_eq!(kind_of(&e, "Department for Business and Trade"), Some(EntityKind::Organization));
 }
+
+#[test]
+fn roads_agencies_named_by_field_and_country_and_lists_after_parts_of() {
+    let e = enrich(
+        "Crews closed State Route 49 and Highway 20. Health New Zealand said cases rose in parts of Europe and Asia.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "State Route 49"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Highway 20"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Health New Zealand"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Europe"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Asia"), Some(EntityKind::Location));
+}
+
+#[test]
+fn a_relative_named_in_apposition_speaks_as_her_daughter_and_long_appositions_keep_their_subject() {
+    let t = "Margit Solberg died on Friday. Her daughter, Ingrid Lund, said she died at home. \
+             Colleague Aiyana Brooks said she was a pioneer.\n\n\
+             “She was fierce about science and gentle about everything else,” her daughter said.\n\n\
+             Joseph Otieno, principal secretary in the Ministry of Water, Sanitation and Irrigation, told \
+             reporters that wells were drilled. “We accept that more needs to be done,” he said.";
+    assert_eq!(speaker_of(t, "She was fierce").as_deref(), Some("Ingrid Lund"));
+    assert_eq!(speaker_of(t, "We accept").as_deref(), Some("Joseph Otieno"));
+}
