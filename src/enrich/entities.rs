@@ -1589,6 +1589,16 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                     if words.len() >= 3 && NAME_PARTICLES.contains(&words[words.len() - 2]) {
                         short.entry(words[words.len() - 2..].join(" ")).or_insert(e);
                     }
+                    // "María José de la Fuente Ortiz" → "de la Fuente", "Fuente": the first
+                    // surname after its particles is how later mentions name her.
+                    if let Some(p) = (1..words.len()).find(|&i| NAME_PARTICLES.contains(&words[i])) {
+                        if let Some(j) = (p..words.len()).find(|&j| !NAME_PARTICLES.contains(&words[j])) {
+                            if j + 1 < words.len() {
+                                short.entry(words[p..=j].join(" ")).or_insert(e);
+                                short.entry(words[j].to_string()).or_insert(e);
+                            }
+                        }
+                    }
                     if words.len() >= 3 {
                         let rest = words[1..].join(" ");
                         // "Maarten van der Heijden" → "Van der Heijden" at a sentence start.

@@ -833,3 +833,10 @@ fn a_relative_named_in_apposition_speaks_as_her_daughter_and_long_appositions_ke
     assert_eq!(speaker_of(t, "She was fierce").as_deref(), Some("Ingrid Lund"));
     assert_eq!(speaker_of(t, "We accept").as_deref(), Some("Joseph Otieno"));
 }
+
+#[test]
+fn a_double_surname_after_particles_is_named_by_its_first_part() {
+    let t = "María José de la Fuente Ortiz, director-general for Africa at Spain's foreign ministry, \
+             arrived on Sunday.\n\n\"Every week without a corridor costs lives,\" de la Fuente told reporters.";
+    assert_eq!(speaker_of(t, "Every week").as_deref(), Some("María José de la Fuente Ortiz"));
+}
