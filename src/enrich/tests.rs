@@ -840,3 +840,10 @@ fn a_double_surname_after_particles_is_named_by_its_first_part() {
              arrived on Sunday.\n\n\"Every week without a corridor costs lives,\" de la Fuente told reporters.";
     assert_eq!(speaker_of(t, "Every week").as_deref(), Some("María José de la Fuente Ortiz"));
 }
+
+#[test]
+fn leader_of_the_opposition_is_a_title() {
+    let e = enrich("Leader of the Opposition Peter Dutton said the plan was late.", None);
+    let p = e.entities.iter().find(|x| x.name == "Peter Dutton");
+    assert_eq!(p.and_then(|x| x.role.as_deref()), Some("Leader of the Opposition"), "{:?}", e.entities);
+}
