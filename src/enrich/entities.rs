@@ -155,6 +155,12 @@ const LOC_OF_HEADS: &[&str] =
     &["Cape", "Palace", "Isle", "Gulf", "Bay", "Strait", "Straits", "Sea", "Lake", "Mount", "Port"];
 /// Lowercase place nouns around a name: "the town of Semporna", "Tawi-Tawi province".
 const PLACE_NOUNS: &[&str] = &[
+    "riding",
+    "constituency",
+    "ward",
+    "electorate",
+    "parish",
+    "borough",
     "town",
     "city",
     "village",
@@ -216,7 +222,8 @@ const SECTOR_WORDS: &[&str] = &[
 
 /// Stop words (kept out of names for headlines: "Day 3", "Live updates") that are also surnames:
 /// one right after a name word in mid-sentence belongs to it.
-const SURNAME_STOPWORDS: &[&str] = &["day", "week", "weekend", "morning", "night", "live", "read", "watch"];
+const SURNAME_STOPWORDS: &[&str] =
+    &["day", "week", "weekend", "morning", "night", "live", "read", "watch", "first"];
 
 /// Titles written after a person's name ("Huw Brannigan KC"): part of no entity.
 pub(crate) const POST_NOMINALS: &[&str] =
@@ -425,9 +432,12 @@ impl Ctx<'_> {
                 }
                 // "Bank of England", "Johnson & Johnson", "Mohammed bin Salman", "of the Red Cross"
                 let conn = self.w(end);
-                // "Campaign to Protect Rural England": "to" only inside an organisation's name.
+                // "Campaign to Protect Rural England", "Council on Foreign Relations": "to" and "on"
+                // only inside an organisation's name (not "Banksia Coast on the Mid North Coast").
+                let org_so_far = (start..end).any(|i| self.lx.is_org_word(self.w(i)));
                 let is_conn = toks.get(end).is_some_and(|t| t.kind == Kind::Word || t.is_punct('&'))
-                    && (CONNECTORS.contains(&conn) || (conn == "to" && self.lx.is_org_word(self.w(start))));
+                    && ((CONNECTORS.contains(&conn) && conn != "on")
+                        || (matches!(conn, "to" | "on") && org_so_far));
                 if is_conn {
                     let mut k = end + 1;
                     // "van der Meer", "de la Fuente": two particles in a row.
@@ -817,9 +827,11 @@ impl Ctx<'_> {
         }
         // "Health New Zealand", "Sport England", "Active Travel England": a public body named by
         // its field and its country.
-        if (t0 + 1..t1)
-            .any(|k| self.known_loc(k, t1).is_some() && (t0..k).all(|i| SECTOR_WORDS.contains(&self.w(i))))
-        {
+        // ("Nova Scotia Health": the place first.)
+        if (t0 + 1..t1).any(|k| {
+            (self.known_loc(k, t1).is_some() && (t0..k).all(|i| SECTOR_WORDS.contains(&self.w(i))))
+                || (self.known_loc(t0, k).is_some() && (k..t1).all(|i| SECTOR_WORDS.contains(&self.w(i))))
+        }) {
             out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
@@ -849,7 +861,14 @@ impl Ctx<'_> {
             let modifier = self.toks.get(t1).is_some_and(|t| {
                 t.is_lower() && t.kind == Kind::Word && !self.lx.is_stopword(t.text(self.text))
             });
-            if self.english && prev == "the" && !modifier {
+            // "The Severn Vale captain", "the Kaveri Steel board": the team or company of a role.
+            let employer =
+                self.toks.get(t1).is_some_and(|t| t.is_lower() && self.lx.is_role_head(t.text(self.text)));
+            if self.english && prev.eq_ignore_ascii_case("the") && employer {
+                out.push(self.raw(t0, t1, Hint::Org, None));
+                return;
+            }
+            if self.english && prev.eq_ignore_ascii_case("the") && !modifier {
                 let prev2 = t0.checked_sub(2).map_or("", |p| self.w(p));
                 let place = LOC_PREPS.contains(&prev2) || LOC_PREFIX.contains(&first);
                 out.push(self.raw(t0, t1, if place { Hint::Loc } else { Hint::Org }, None));

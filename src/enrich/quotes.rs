@@ -51,6 +51,23 @@ const ANONYMOUS_NOUNS: &[&str] = &[
     "local",
     "veteran",
 ];
+/// How a text says a speaker is kept unnamed.
+const ANONYMITY: &[&str] = &[
+    "not to be named",
+    "declined to be named",
+    "want to be named",
+    "wish to be named",
+    "not to be identified",
+    "declined to be identified",
+    "name not be used",
+    "not authorised to speak",
+    "not authorized to speak",
+    "condition of anonymity",
+    "declined to give her name",
+    "declined to give his name",
+    "declined to give their name",
+];
+
 /// Relations named by a possessive ("the woman's son said"): an unnamed speaker.
 const KIN_NOUNS: &[&str] = &[
     "son",
@@ -553,6 +570,33 @@ impl Ctx<'_> {
         })
     }
 
+    /// Whether the quotation's own sentence (outside the marks) says its speaker asked not to be
+    /// named.
+    fn anonymous_attribution(&self, q: &QuoteSpan) -> bool {
+        let toks = self.toks;
+        let Some(open) = toks.get(q.open) else { return false };
+        let mut lo = q.open;
+        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
+            lo -= 1;
+        }
+        let mut hi = q.close + 1;
+        let close_sent = toks.get(q.close + 1).map(|t| t.sent);
+        while hi < toks.len()
+            && Some(toks[hi].sent) == close_sent
+            && toks[hi].kind != Kind::Break
+            && !toks[hi].in_quote
+        {
+            hi += 1;
+        }
+        let words: Vec<String> = (lo..q.open)
+            .chain(q.close + 1..hi)
+            .filter(|&k| toks[k].is_word() && !toks[k].in_quote)
+            .map(|k| self.w(k).to_lowercase())
+            .collect();
+        let text = words.join(" ");
+        ANONYMITY.iter().any(|p| text.contains(p))
+    }
+
     /// "A neighbor who declined to give her name said …. “…,” she said.": the pronoun of the
     /// attribution (tokens `lo..v`) points at the unnamed speaker of the sentence before the
     /// quotation, in the same paragraph.
@@ -723,6 +767,12 @@ pub(crate) fn find_quotes(
             }
         } else if words <= SCARE_WORDS {
             continue;
+        }
+        // "said a market trader, who asked not to be named": whatever else the clause names,
+        // the speaker is someone the text keeps unnamed.
+        if english && cx.anonymous_attribution(q) {
+            speaker = None;
+            unnamed = true;
         }
         if let Some(e) = speaker {
             cx.salience.push((q.close.min(toks.len()), e));

@@ -847,3 +847,24 @@ fn leader_of_the_opposition_is_a_title() {
     let p = e.entities.iter().find(|x| x.name == "Peter Dutton");
     assert_eq!(p.and_then(|x| x.role.as_deref()), Some("Leader of the Opposition"), "{:?}", e.entities);
 }
+
+#[test]
+fn speakers_kept_anonymous_get_no_name_and_teams_before_roles_are_organisations() {
+    let t = "Police spokesman Joseph Kanyama said 23 people were arrested.\n\n\
+             \"We queued from four in the morning,\" said a market trader in Kitundu, who asked not to be named.\n\n\
+             A Mumbai-based fund manager, who did not want to be named, said the company was “betting heavily on a spending cycle”.\n\n\
+             The Severn Vale captain had been a doubt all week. “The physios strapped me up,” he said.";
+    assert_eq!(speaker_of(t, "We queued"), None);
+    assert_eq!(speaker_of(t, "betting heavily"), None);
+    let e = enrich(t, None);
+    assert_eq!(kind_of(&e, "Severn Vale"), Some(EntityKind::Organization), "{:?}", e.entities);
+    let e = enrich(
+        "Fougère, who represents the riding of Halifax Chebucto, spoke. Nova Scotia Health disagreed. \
+         The Victims First Legal Foundation wrote to the Southern African Development Community.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Halifax Chebucto"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Nova Scotia Health"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Victims First Legal Foundation"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Southern African Development Community"), Some(EntityKind::Organization));
+}
