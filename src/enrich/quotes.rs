@@ -588,11 +588,15 @@ impl Ctx<'_> {
         {
             hi += 1;
         }
-        let words: Vec<String> = (lo..q.open)
-            .chain(q.close + 1..hi)
-            .filter(|&k| toks[k].is_word() && !toks[k].in_quote)
-            .map(|k| self.w(k).to_lowercase())
-            .collect();
+        let outside =
+            || (lo..q.open).chain(q.close + 1..hi).filter(|&k| toks[k].is_word() && !toks[k].in_quote);
+        // Every phrase ends with one of these words: look for them before building any text.
+        if !outside()
+            .any(|k| matches!(self.w(k), "named" | "identified" | "used" | "speak" | "anonymity" | "name"))
+        {
+            return false;
+        }
+        let words: Vec<String> = outside().map(|k| self.w(k).to_lowercase()).collect();
         let text = words.join(" ");
         ANONYMITY.iter().any(|p| text.contains(p))
     }
