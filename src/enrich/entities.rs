@@ -1468,8 +1468,19 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     }
     // Laws are not entities: "the Western Water Security Act", and the first half of "the Public
     // Libraries and Museums Act".
+    // Named events are not entities either: "the Sawmill Fire", "Storm Babet", "the Ambleford
+    // Gooseberry Show" (a known organisation such as "Cal Fire" stays).
     let is_law = |r: &Raw| {
-        r.t1 - r.t0 >= 2 && matches!(r.name.rsplit(' ').next(), Some("Act" | "Bill")) && r.hint != Hint::Loc
+        let last = r.name.rsplit(' ').next();
+        let first = r.name.split(' ').next();
+        r.t1 - r.t0 >= 2
+            && r.hint != Hint::Loc
+            && (matches!(last, Some("Act" | "Bill" | "Amendment"))
+                || (LEXICON.organization(&r.name).is_none()
+                    && (matches!(last, Some("Festival" | "Show" | "Fair" | "Marathon"))
+                        // "the Sawmill Fire", not "Cal Fire" (an agency)
+                        || (last == Some("Fire") && r.t0 > 0 && ctx.w(r.t0 - 1).eq_ignore_ascii_case("the"))
+                        || matches!(first, Some("Hurricane" | "Storm" | "Cyclone" | "Typhoon")))))
     };
     let mut drop = vec![false; raws.len()];
     for i in 0..raws.len() {

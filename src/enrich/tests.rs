@@ -868,3 +868,17 @@ fn speakers_kept_anonymous_get_no_name_and_teams_before_roles_are_organisations(
     assert_eq!(kind_of(&e, "Victims First Legal Foundation"), Some(EntityKind::Organization));
     assert_eq!(kind_of(&e, "Southern African Development Community"), Some(EntityKind::Organization));
 }
+
+#[test]
+fn named_events_and_amendments_are_not_entities() {
+    let e = enrich(
+        "The Sawmill Fire burned near Pinecrest as Storm Babet moved north. Cal Fire said the Fourth \
+         Amendment case and the Ambleford Gooseberry Show were unaffected.",
+        None,
+    );
+    let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
+    for not in ["Sawmill Fire", "Storm Babet", "Fourth Amendment", "Ambleford Gooseberry Show"] {
+        assert!(!names.contains(&not), "{not}: {names:?}");
+    }
+    assert!(names.contains(&"Cal Fire") || names.iter().any(|n| n.contains("Forestry")), "{names:?}");
+}
