@@ -697,7 +697,24 @@ impl Ctx<'_> {
                 && !(b..t1)
                     .any(|i| self.lx.is_org_word(self.w(i)) || self.lx.is_role_head(&lower(self.w(i))))
                 && self.longest_known(b, t1).is_none();
-            if amp || org_of {
+            // "Police Federation of England and Wales": an organisation of two places.
+            let of_places = a >= 2
+                && self.w(a - 2) == "of"
+                && a >= 3
+                && self.lx.is_org_word(self.w(a - 3))
+                && self.known_loc(a - 1, a).is_some()
+                && self.known_loc(b, t1).is_some()
+                && self.w(a + 1) != "the";
+            // "Senate Energy and Natural Resources Committee": a first part that begins with an
+            // organisation word but ends without one is half of one name.
+            let halves = self.lx.is_org_word(self.w(t0))
+                && !self.lx.is_org_word(self.w(a - 1))
+                && self.lx.is_org_word(self.w(t1 - 1))
+                && self.w(a + 1) != "the"
+                && !known(t0, a)
+                && self.longest_known(b, t1).is_none()
+                && !(t0..t1).any(|i| self.w(i) == "of");
+            if amp || org_of || of_places || halves {
                 out.push(self.raw(t0, t1, Hint::Org, None));
                 return;
             }

@@ -882,3 +882,24 @@ fn named_events_and_amendments_are_not_entities() {
     }
     assert!(names.contains(&"Cal Fire") || names.iter().any(|n| n.contains("Forestry")), "{names:?}");
 }
+
+#[test]
+fn organisations_of_two_places_and_two_halves_are_one_name() {
+    let e = enrich(
+        "The Police Federation of England and Wales said officers were tired. The Public Accounts \
+         and Audit Committee met. Officials from Hamas and Israel spoke, and the Bank of England and \
+         the Federal Reserve agreed.",
+        None,
+    );
+    let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
+    for n in [
+        "Police Federation of England and Wales",
+        "Public Accounts and Audit Committee",
+        "Hamas",
+        "Israel",
+        "Bank of England",
+        "Federal Reserve",
+    ] {
+        assert!(names.contains(&n), "{n}: {names:?}");
+    }
+}
