@@ -886,15 +886,15 @@ fn named_events_and_amendments_are_not_entities() {
 #[test]
 fn organisations_of_two_places_and_two_halves_are_one_name() {
     let e = enrich(
-        "The Police Federation of England and Wales said officers were tired. The Public Accounts \
-         and Audit Committee met. Officials from Hamas and Israel spoke, and the Bank of England and \
+        "The Police Federation of England and Wales said officers were tired. The Senate Intelligence \
+         and Homeland Security Committee met. Officials from Hamas and Israel spoke, and the Bank of England and \
          the Federal Reserve agreed.",
         None,
     );
     let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
     for n in [
         "Police Federation of England and Wales",
-        "Public Accounts and Audit Committee",
+        "Senate Intelligence and Homeland Security Committee",
         "Hamas",
         "Israel",
         "Bank of England",
