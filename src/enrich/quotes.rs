@@ -5,6 +5,9 @@
 //! patterns: `"…," X said` / `said X`, `X said: "…"`, `X said the plan is "…"`, `according to X`,
 //! pronouns and role nouns ("he", "the minister", "the ministry"), a speaker named in the previous
 //! sentence, a quotation that continues the previous one, and one that runs into the next.
+//! A speaker the text keeps unnamed ("a neighbour", "one official, who asked not to be named",
+//! "the woman's son") gets no name rather than the nearest one. Does not find the entities
+//! themselves ([`super::entities`]).
 
 use super::entities::{resolve_role, Analysis, Ent, POST_NOMINALS};
 use super::lexicon::LEXICON;
