@@ -194,6 +194,9 @@ const AREA_NOUNS: &[&str] = &[
     "center",
 ];
 
+/// Words that open a place's name in other languages: "Plaza Baquedano", "Avenida Libertador".
+const LOC_HEADS: &[&str] = &["Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo"];
+
 /// Words that name a road by its number ("Highway 20").
 const ROAD_WORDS: &[&str] = &["Route", "Highway", "Interstate", "Motorway", "Freeway", "Road", "Autobahn"];
 
@@ -852,7 +855,9 @@ impl Ctx<'_> {
             out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
-        if LOC_SUFFIX.contains(&last) || (LOC_PREFIX.contains(&first) && self.known_loc(t0 + 1, t1).is_some())
+        if LOC_SUFFIX.contains(&last)
+            || LOC_HEADS.contains(&first)
+            || (LOC_PREFIX.contains(&first) && self.known_loc(t0 + 1, t1).is_some())
         {
             out.push(self.raw(t0, t1, Hint::Loc, None));
             return;

@@ -50,7 +50,7 @@ residents people many critics experts analysts supporters";
 
 /// Speech verbs that introduce or close a quotation ("said", "told", "according to").
 const SPEECH_VERBS: &str = "say says said saying tell tells told telling add adds added adding state states stated \
-note notes noted write writes wrote written ask asks asked warn warns warned explain explains explained insist \
+note notes noted write writes wrote ask asks asked warn warns warned explain explains explained insist \
 insists insisted claim claims claimed argue argues argued declare declares declared announce announces announced \
 acknowledge acknowledges acknowledged admit admits admitted recall recalls recalled remark remarks remarked reply \
 replies replied respond responds responded continue continues continued caution cautions cautioned stress \

@@ -903,3 +903,21 @@ fn organisations_of_two_places_and_two_halves_are_one_name() {
         assert!(names.contains(&n), "{n}: {names:?}");
     }
 }
+
+#[test]
+fn irish_titles_foreign_place_words_and_a_passive_written_by() {
+    let e = enrich(
+        "Taoiseach Niamh Kerrigan told the Dáil that Fine Gael would back her. Marchers filled Plaza \
+         Baquedano and Avenida Libertador.",
+        None,
+    );
+    let p = e.entities.iter().find(|x| x.name == "Niamh Kerrigan");
+    assert_eq!(p.and_then(|x| x.role.as_deref()), Some("Taoiseach"), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Fine Gael"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Plaza Baquedano"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Avenida Libertador"), Some(EntityKind::Location));
+    // "a new march written … by a local composer" reports no speech.
+    let t = "The band’s conductor, Alan Pritchard, said the players had rehearsed a new march written \
+             for the anniversary by a local composer. “It sounded grand coming up the hill,” he said.";
+    assert_eq!(speaker_of(t, "It sounded").as_deref(), Some("Alan Pritchard"));
+}
