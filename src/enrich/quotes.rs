@@ -305,6 +305,10 @@ impl Ctx<'_> {
                 j += 1;
             }
         }
+        // "the source said", "the resident added": the unnamed person of an earlier "a source".
+        if lw == "the" && ANONYMOUS_NOUNS.contains(&self.w(i + 1)) {
+            return Some((Cand::Unnamed, i + 2));
+        }
         // "her daughter said": the person the text gave that relation as a role ("Her daughter,
         // Ingrid Lund,"), else someone unnamed.
         if matches!(lw.as_str(), "his" | "her" | "their") {
@@ -745,8 +749,14 @@ pub(crate) fn find_quotes(
                     continue;
                 }
             }
-            if speaker.is_none() {
-                speaker = cx.before(q);
+            // A partial quotation inside reported speech ("The secretary added that the
+            // government would “look at every option” if …, a remark the union described as a
+            // threat"): the clause that introduces it names the speaker, not a later one.
+            // (An attribution right after the marks still wins: "…”, according to X.")
+            let partial = !body.ends_with([',', '.', '!', '?', '\u{2014}', '-'])
+                && !(q.close + 1..(q.close + 5).min(toks.len())).any(|k| cx.is_verb(k) || cx.is_according(k));
+            if speaker.is_none() || partial {
+                speaker = cx.before(q).or(speaker);
             }
             if speaker.is_none() {
                 // A quotation that continues the unclosed one of the previous paragraph.

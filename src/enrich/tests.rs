@@ -921,3 +921,15 @@ fn irish_titles_foreign_place_words_and_a_passive_written_by() {
              for the anniversary by a local composer. “It sounded grand coming up the hill,” he said.";
     assert_eq!(speaker_of(t, "It sounded").as_deref(), Some("Alan Pritchard"));
 }
+
+#[test]
+fn a_partial_quote_in_reported_speech_belongs_to_the_clause_that_introduces_it() {
+    let t = "Transport Secretary Hannah Okafor urged both sides to talk.\n\n\
+             The transport secretary added that the government would “look at every option to keep \
+             services running” if the dispute dragged on, a remark the union described as a threat.\n\n\
+             The coalition was “in no danger whatsoever from tonight’s vote”, according to Tánaiste Ruairí Fennelly.\n\n\
+             But a senior party source was less sanguine. “There is a lot of frustration,” the source said.";
+    assert_eq!(speaker_of(t, "look at every").as_deref(), Some("Hannah Okafor"));
+    assert_eq!(speaker_of(t, "in no danger").as_deref(), Some("Ruairí Fennelly"));
+    assert_eq!(speaker_of(t, "There is a lot"), None);
+}
