@@ -223,8 +223,9 @@ const SECTOR_WORDS: &[&str] = &[
     "Tourism",
 ];
 
-/// Stop words (kept out of names for headlines: "Day 3", "Live updates") that are also surnames:
-/// one right after a name word in mid-sentence belongs to it.
+/// Stop words (kept out of names for headlines: "Day 3", "Live updates") that also occur inside
+/// names ("Rhiannon Day", "Victims First Legal Foundation"): one right after a name word in
+/// mid-sentence belongs to it.
 const SURNAME_STOPWORDS: &[&str] =
     &["day", "week", "weekend", "morning", "night", "live", "read", "watch", "first"];
 
@@ -701,9 +702,8 @@ impl Ctx<'_> {
                     .any(|i| self.lx.is_org_word(self.w(i)) || self.lx.is_role_head(&lower(self.w(i))))
                 && self.longest_known(b, t1).is_none();
             // "Police Federation of England and Wales": an organisation of two places.
-            let of_places = a >= 2
+            let of_places = a >= 3
                 && self.w(a - 2) == "of"
-                && a >= 3
                 && self.lx.is_org_word(self.w(a - 3))
                 && self.known_loc(a - 1, a).is_some()
                 && self.known_loc(b, t1).is_some()
@@ -1498,11 +1498,12 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
         r.t1 - r.t0 >= 2
             && r.hint != Hint::Loc
             && (matches!(last, Some("Act" | "Bill" | "Amendment"))
-                || (LEXICON.organization(&r.name).is_none()
-                    && (matches!(last, Some("Festival" | "Show" | "Fair" | "Marathon"))
-                        // "the Sawmill Fire", not "Cal Fire" (an agency)
-                        || (last == Some("Fire") && r.t0 > 0 && ctx.w(r.t0 - 1).eq_ignore_ascii_case("the"))
-                        || matches!(first, Some("Hurricane" | "Storm" | "Cyclone" | "Typhoon")))))
+                // The lexicon is asked only about names that look like events.
+                || ((matches!(last, Some("Festival" | "Show" | "Fair" | "Marathon"))
+                    // "the Sawmill Fire", not "Cal Fire" (an agency)
+                    || (last == Some("Fire") && r.t0 > 0 && ctx.w(r.t0 - 1).eq_ignore_ascii_case("the"))
+                    || matches!(first, Some("Hurricane" | "Storm" | "Cyclone" | "Typhoon")))
+                    && LEXICON.organization(&r.name).is_none()))
     };
     let mut drop = vec![false; raws.len()];
     for i in 0..raws.len() {

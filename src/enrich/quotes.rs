@@ -213,11 +213,7 @@ impl Ctx<'_> {
         if after_verb.is_some_and(|v| self.pronoun_for_unnamed(q, q.close + 1, v)) {
             return true;
         }
-        let Some(open) = toks.get(q.open) else { return false };
-        let mut lo = q.open;
-        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
-            lo -= 1;
-        }
+        let lo = self.sentence_start(q.open);
         let before = (lo..q.open).rev().find(|&v| self.is_verb(v));
         if let Some(v) = before {
             if matches!(self.subject_before(lo, v), Some(Cand::Skip | Cand::Unnamed))
@@ -505,13 +501,7 @@ impl Ctx<'_> {
 
     /// `X said: "…"` / `X said the plan is "…"` / `According to X, "…"` in the quote's sentence.
     fn before(&self, q: &QuoteSpan) -> Option<usize> {
-        let toks = self.toks;
-        let open = toks.get(q.open)?;
-        let mut lo = q.open;
-        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
-            lo -= 1;
-        }
-        self.speaker_in(lo, q.open)
+        self.speaker_in(self.sentence_start(q.open), q.open)
     }
 
     /// The speaker of the last speech verb in `lo..hi` that has a resolvable subject.
@@ -530,7 +520,7 @@ impl Ctx<'_> {
             }
             // "X said the authority … but warned there was “…”": the subject of a coordinated
             // verb is that of the verb before it.
-            if v > lo && matches!(self.w(v - 1), "and" | "but") && (lo..v - 1).any(|k| self.is_verb(k)) {
+            if self.coordinated_verb(lo, v) {
                 continue;
             }
             let subject = self.subject_before(lo, v);
@@ -562,15 +552,18 @@ impl Ctx<'_> {
         None
     }
 
+    /// A verb of saying at `v` joined by "and"/"but" to an earlier one in `lo..v`: it shares that
+    /// verb's subject.
+    fn coordinated_verb(&self, lo: usize, v: usize) -> bool {
+        v > lo && matches!(self.w(v - 1), "and" | "but") && (lo..v - 1).any(|k| self.is_verb(k))
+    }
+
     /// Whether the last verb of saying in `lo..hi` has an unnamed subject and names nobody
     /// after it ("One senior backbencher, who asked not to be named, said the whips …").
     fn unnamed_speaker_in(&self, lo: usize, hi: usize) -> bool {
         // The last verb of saying that is not coordinated with an earlier one ("X said … but
         // warned …" is X's).
-        let v = (lo..hi).rev().find(|&v| {
-            self.is_verb(v)
-                && !(v > lo && matches!(self.w(v - 1), "and" | "but") && (lo..v - 1).any(|k| self.is_verb(k)))
-        });
+        let v = (lo..hi).rev().find(|&v| self.is_verb(v) && !self.coordinated_verb(lo, v));
         v.is_some_and(|v| {
             matches!(self.subject_before(lo, v), Some(Cand::Unnamed))
                 && self.first_after(v + 1, (v + 8).min(hi)).is_none()
@@ -581,11 +574,7 @@ impl Ctx<'_> {
     /// named.
     fn anonymous_attribution(&self, q: &QuoteSpan) -> bool {
         let toks = self.toks;
-        let Some(open) = toks.get(q.open) else { return false };
-        let mut lo = q.open;
-        while lo > 0 && toks[lo - 1].sent == open.sent && toks[lo - 1].kind != Kind::Break {
-            lo -= 1;
-        }
+        let lo = self.sentence_start(q.open);
         let mut hi = q.close + 1;
         let close_sent = toks.get(q.close + 1).map(|t| t.sent);
         while hi < toks.len()
@@ -633,12 +622,18 @@ impl Ctx<'_> {
         if hi == 0 {
             return None;
         }
-        let s = toks[hi - 1].sent;
-        let mut lo = hi - 1;
+        Some((self.sentence_start(hi - 1), hi))
+    }
+
+    /// The first token of the sentence holding token `i` (not before its paragraph's start).
+    fn sentence_start(&self, i: usize) -> usize {
+        let toks = self.toks;
+        let Some(s) = toks.get(i).map(|t| t.sent) else { return i };
+        let mut lo = i;
         while lo > 0 && toks[lo - 1].sent == s && toks[lo - 1].kind != Kind::Break {
             lo -= 1;
         }
-        Some((lo, hi))
+        lo
     }
 }
 
@@ -717,14 +712,13 @@ pub(crate) fn find_quotes(
 ) -> Vec<Quote> {
     // Subjects inside quotations are the speaker's words ("“Marcus got to the ball first,” he
     // said"): not what a later pronoun refers to.
-    let mut salience: Vec<(usize, usize)> = an
+    let salience: Vec<(usize, usize)> = an
         .mentions
         .iter()
         .filter(|m| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
         .map(|m| (m.t0, m.ent))
         .collect();
-    let mut cx = Ctx { text, toks, an, salience: Vec::new() };
-    cx.salience = std::mem::take(&mut salience);
+    let mut cx = Ctx { text, toks, an, salience };
 
     struct Found {
         span: QuoteSpan,

@@ -219,20 +219,9 @@ impl<'a> Dom<'a> {
         }
     }
 
-    /// The raw value of attribute `name` (lower-case) on element `id`.
+    /// The raw value of attribute `name` (lower-case) on element `id` (its first occurrence).
     pub fn attr(&self, id: u32, name: &str) -> Option<&'a str> {
-        let Some(Node { kind: Kind::Element { attrs, .. }, .. }) = self.nodes.get(id as usize) else {
-            return None;
-        };
-        let list = self.attrs.get(attrs.start as usize..attrs.end as usize)?;
-        list.iter().find_map(|a| {
-            let n = self.src.get(a.name.start as usize..a.name.end as usize)?;
-            if n.eq_ignore_ascii_case(name) {
-                self.src.get(a.value.start as usize..a.value.end as usize)
-            } else {
-                None
-            }
-        })
+        self.attrs(id).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
     }
 
     /// Every attribute of element `id` as (name, raw value), in source order.
