@@ -6,7 +6,7 @@
 //! ("Blinken", "CIA", "the Secretary of State") to the fullest form in the text. Knows nothing about
 //! quotations: [`Analysis`] records where each mention is so that attribution can use it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::lexicon::{Lexicon, LEXICON};
 use super::text::{capitalise, Kind, Token};
@@ -197,6 +197,10 @@ const AREA_NOUNS: &[&str] = &[
 /// Words that open a place's name in other languages: "Plaza Baquedano", "Avenida Libertador".
 const LOC_HEADS: &[&str] = &["Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo"];
 
+/// Number words that start sentences ("One resident said") and are no names by themselves.
+const NUMBER_WORDS: &[&str] =
+    &["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"];
+
 /// Words that name a road by its number ("Highway 20").
 const ROAD_WORDS: &[&str] = &["Route", "Highway", "Interstate", "Motorway", "Freeway", "Road", "Autobahn"];
 
@@ -221,6 +225,19 @@ const SECTOR_WORDS: &[&str] = &[
     "Fire",
     "Ambulance",
     "Tourism",
+    // "Tennis Australia", "Cricket Ireland", "Athletics Kenya": national sports bodies.
+    "Tennis",
+    "Cricket",
+    "Rugby",
+    "Football",
+    "Athletics",
+    "Swimming",
+    "Cycling",
+    "Golf",
+    "Netball",
+    "Hockey",
+    "Rowing",
+    "Sailing",
 ];
 
 /// Stop words (kept out of names for headlines: "Day 3", "Live updates") that also occur inside
@@ -381,7 +398,7 @@ impl Ctx<'_> {
                     continue;
                 }
                 // "State Route 49", "Interstate 80": a road's number belongs to its name.
-                if ROAD_WORDS.contains(&self.w(end - 1))
+                if (ROAD_WORDS.contains(&self.w(end - 1)) || matches!(self.w(end - 1), "Radio" | "Channel"))
                     && toks
                         .get(end)
                         .is_some_and(|t| t.kind == Kind::Word && t.first.is_ascii_digit() && t.space_before)
@@ -400,6 +417,24 @@ impl Ctx<'_> {
                 {
                     end += 1;
                     continue;
+                }
+                // "Kharadi Residents' Forum", "Pakistan Peoples Party": a capitalised common noun
+                // (kept out of names elsewhere) before an organisation word is part of the name.
+                if self.is_cap_word(end)
+                    && self.is_stop_cap(end)
+                    && toks[end].space_before
+                    && !PRONOUN_CAPS.contains(&self.w(end))
+                    && self.w(end).chars().count() >= 4
+                {
+                    let k = if toks.get(end + 1).is_some_and(|t| t.kind == Kind::Possessive) {
+                        end + 2
+                    } else {
+                        end + 1
+                    };
+                    if self.is_cap_word(k) && self.lx.is_org_word(self.w(k)) {
+                        end = k + 1;
+                        continue;
+                    }
                 }
                 // "King's College Hospital", "Moody's Investors Service": a possessive inside an
                 // organisation's name (but not "Britain's Prime Minister ...").
@@ -530,8 +565,15 @@ impl Ctx<'_> {
             && self.toks[t0 - 2].is_lower()
             && (PLACE_NOUNS.contains(&self.w(t0 - 2)) || AREA_NOUNS.contains(&self.w(t0 - 2)));
         let after = self.toks.get(t1).is_some_and(|t| t.is_lower())
-            && matches!(self.w(t1), "province" | "state" | "region" | "district" | "county" | "prefecture");
+            && matches!(
+                self.w(t1),
+                "province" | "state" | "region" | "district" | "county" | "prefecture" | "resident" | "residents"
+            )
+            // (Not "the Fairbourne Futures residents’ group".)
+            && !self.toks.get(t1 + 1).is_some_and(|t| t.kind == Kind::Possessive)
+            && !matches!(self.w(t1 + 1), "group" | "association" | "committee" | "forum" | "council");
         (before || after)
+            && !NUMBER_WORDS.contains(&self.w(t0))
             && !(t0..t1).any(|i| self.lx.is_org_word(self.w(i)) || matches!(self.w(i), "and" | "&"))
             && !(t0..t1).all(|i| self.lx.is_demonym(self.w(i)))
     }
@@ -612,6 +654,27 @@ impl Ctx<'_> {
             self.classify(t0 + 2, t1, out);
             return;
         }
+        // "One Northcliff resident said", "Closing Hollis Creek Elementary is": a sentence-initial
+        // number word before a name used as a modifier, or a gerund, is no part of the name.
+        if n >= 2 && self.sentence_initial(t0) {
+            let w0 = self.w(t0);
+            let number = NUMBER_WORDS.contains(&w0)
+                && self.toks.get(t1).is_some_and(|t| {
+                    t.is_lower()
+                        && t.kind == Kind::Word
+                        && !self.lx.is_stopword(self.w(t1))
+                        && !self.lx.is_speech_verb(self.w(t1))
+                });
+            let gerund = w0.len() >= 6
+                && w0.ends_with("ing")
+                && !self.lx.is_given_name(w0)
+                && !self.lx.is_org_word(w0)
+                && self.longest_known(t0, t1).is_none();
+            if number || gerund {
+                self.classify(t0 + 1, t1, out);
+                return;
+            }
+        }
         // Shay "Bull" Brennan → "Shay Brennan".
         if let Some(q) = (t0..t1).find(|&i| self.toks[i].kind == Kind::QuoteMark) {
             let close = (q + 1..t1).find(|&i| self.toks[i].kind == Kind::QuoteMark).unwrap_or(q);
@@ -679,7 +742,8 @@ impl Ctx<'_> {
                 }
                 // A list joined by "and" after the possessive is split below ("the Traders'
                 // Association and the Ministry of …").
-                if !(p + 1..t1).any(|i| self.w(i) == "and") {
+                // (Also one before it: "the Fairbourne Railway and the Kharadi Residents' Forum".)
+                if !(t0..t1).any(|i| self.w(i) == "and") {
                     out.push(self.raw(t0, t1, Hint::Org, None));
                     return;
                 }
@@ -725,7 +789,9 @@ impl Ctx<'_> {
                 || self.known_loc(t0, a).is_some()
                 || self.has_org_word(t0, a)
                 || (t0..a).any(|i| self.lx.is_role_head(&lower(self.w(i))))
-                || self.lx.is_given_name(self.w(t0));
+                || self.lx.is_given_name(self.w(t0))
+                // "close Pine Street School in East Dover and Hollis Creek School"
+                || (t0 > 0 && self.english && LOC_PREPS.contains(&self.w(t0 - 1)) && !self.has_org_word(t0, a));
             if first_is_name || !self.lx.is_org_word(self.w(t1 - 1)) {
                 self.classify(t0, a, out);
                 let mut b = a + 1;
@@ -836,7 +902,13 @@ impl Ctx<'_> {
         }
         let first = self.w(t0);
         let last = self.w(t1 - 1);
-        if self.has_org_word(t0, t1) || self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org) {
+        let prev_word = t0.checked_sub(1).map_or("", |p| self.w(p));
+        // "Rand Metro Water", "Georgia Power": a utility by its last word.
+        let utility = matches!(last, "Water" | "Power" | "Electric") && !LOC_PREPS.contains(&prev_word);
+        if utility
+            || self.has_org_word(t0, t1)
+            || self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org)
+        {
             let key = self.longest_known(t0, t1).filter(|(e, h, _)| *h == Hint::Org && *e == t1).map(|x| x.2);
             out.push(self.raw(t0, t1, Hint::Org, key));
             return;
@@ -896,6 +968,13 @@ impl Ctx<'_> {
                 out.push(self.raw(t0, t1, if place { Hint::Loc } else { Hint::Org }, None));
                 return;
             }
+            // "Paper Satellites have pulled out": one person takes no plural verb.
+            let plural = matches!(self.w(t1), "have" | "are" | "were")
+                && !t0.checked_sub(1).is_some_and(|p| matches!(self.w(p), "and" | "&" | "," | "or" | "nor"));
+            if self.english && plural {
+                out.push(self.raw(t0, t1, Hint::Org, None));
+                return;
+            }
             let mut r = self.raw(t0, t1, Hint::Person, None);
             r.guessed = true;
             out.push(r);
@@ -946,7 +1025,26 @@ impl Ctx<'_> {
             && matches!(self.w(t0 - 1), "at" | "with")
             && self.toks[t0 - 2].is_lower()
             && self.lx.is_role_head(self.w(t0 - 2));
-        if before || employer {
+        // "told the Braunschweiger Rundschau newspaper": the descriptor after the name.
+        // (Not "the Paris-based group", "the Dutch company".)
+        let after = t0.checked_sub(1).is_some_and(|p| self.w(p).eq_ignore_ascii_case("the"))
+            && self
+                .toks
+                .get(t1)
+                .is_some_and(|t| t.is_lower() && self.lx.is_org_descriptor(t.text(self.text)))
+            && !self.lower_tail(t1 - 1)
+            && !(t0..t1).all(|i| self.lx.is_demonym(self.w(i)));
+        // "members of Hollow Coast": people are members of organisations.
+        let members = {
+            let b = if t0 > 0 && self.w(t0 - 1) == "the" { t0 - 1 } else { t0 };
+            b >= 2
+                && self.w(b - 1) == "of"
+                && matches!(self.w(b - 2), "member" | "members")
+                && !matches!(self.w(t1), "family" | "families")
+                && !(t0..t1).any(|i| matches!(self.w(i), "and" | "&"))
+                && !self.toks.get(t1).is_some_and(|t| t.is_cap())
+        };
+        if before || employer || after || members {
             return true;
         }
         // "whose restaurant in Lyon, La Table Barraud, has held": the name in apposition to a
@@ -1115,8 +1213,9 @@ impl Ctx<'_> {
                     out.push(r);
                 }
                 // "Lund-Halvorsen", "Vasquez-Petrov": a double-barrelled name goes on as one word.
-                let name_parts =
-                    w.split('-').all(|p| p.starts_with(char::is_uppercase) && p.chars().count() >= 2);
+                // "al-Harthy", "el-Sisi": a surname after its particle, as later mentions write it.
+                let name_parts = particle_name(w)
+                    || w.split('-').all(|p| p.starts_with(char::is_uppercase) && p.chars().count() >= 2);
                 if !name_parts || is_acronym(head) {
                     return;
                 }
@@ -1182,6 +1281,8 @@ impl Ctx<'_> {
                 let relative = matches!(
                     first_l.as_str(),
                     "who" | "which" | "whose" | "where" | "when" | "said" | "says" | "told"
+                        // ", and Guitarist Tom Akande watched": a coordinated clause.
+                        | "and" | "or" | "but" | "while"
                 );
                 let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower());
                 // ", a retired schoolteacher from …": an indefinite noun phrase before a preposition.
@@ -1234,6 +1335,29 @@ impl Ctx<'_> {
         }
         let comma_gap = k < name_start;
         let stop = k;
+        // "board member for human resources Markus Feld", "UN special envoy for maritime security
+        // X": a title whose head takes a lowercase complement right before the name.
+        let mut complement = false;
+        if !comma_gap {
+            let mut j = k;
+            while j > 0
+                && k - j < 4
+                && toks[j - 1].kind == Kind::Word
+                && toks[j - 1].is_lower()
+                && !lx.is_stopword(self.w(j - 1))
+                && !lx.is_speech_verb(self.w(j - 1))
+            {
+                j -= 1;
+            }
+            if j < k
+                && j >= 2
+                && matches!(self.w(j - 1), "for" | "of" | "on")
+                && lx.is_role_head(&lower(self.w(j - 2)))
+            {
+                k = j - 1;
+                complement = true;
+            }
+        }
         let mut after_possessive = false;
         while k > 0 {
             let p = k - 1;
@@ -1243,7 +1367,8 @@ impl Ctx<'_> {
             let ok = match t.kind {
                 Kind::Possessive => true,
                 // The owner of "BMA's council chair", "Kenya's health minister".
-                Kind::Word if after_possessive => t.is_cap(),
+                // ("the band's manager": a common noun owns it too.)
+                Kind::Word if after_possessive => t.is_cap() || (t.is_lower() && !lx.is_stopword(&lw)),
                 Kind::Word => {
                     if lx.is_role_head(&lw) {
                         head = true;
@@ -1253,8 +1378,8 @@ impl Ctx<'_> {
                             || lx.is_demonym(w)
                             || lx.location(w).is_some()
                             || lx.organization(w).is_some()
-                            // "council chair", "party leader", "ministry spokesman"
-                            || (t.is_lower() && lx.is_org_word(&title_case(w)))
+                            // "council chair", "party leader", "ministry spokesman", "faction leader"
+                            || (t.is_lower() && (lx.is_org_word(&title_case(w)) || lx.is_org_descriptor(&lw)))
                     }
                 }
                 _ => false,
@@ -1272,7 +1397,7 @@ impl Ctx<'_> {
         if head && b < stop {
             // The title must end with a head word ("minister"), not a modifier.
             let last = lower(self.w(stop - 1));
-            if lx.is_role_head(&last) && (!comma_gap || stop - b >= 2) {
+            if (complement || lx.is_role_head(&last)) && (!comma_gap || stop - b >= 2) {
                 // "Ravenscourt manager X", "Brightwater Securities analyst X", "Council leader X":
                 // the capitalised name before a lowercase title says whose title it is.
                 if !comma_gap && toks[b].is_lower() {
@@ -1499,15 +1624,28 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
             && r.hint != Hint::Loc
             && (matches!(last, Some("Act" | "Bill" | "Amendment"))
                 // The lexicon is asked only about names that look like events.
-                || ((matches!(last, Some("Festival" | "Show" | "Fair" | "Marathon"))
+                || ((matches!(last, Some("Festival" | "Show" | "Fair" | "Marathon" | "Slam"))
                     // "the Sawmill Fire", not "Cal Fire" (an agency)
                     || (last == Some("Fire") && r.t0 > 0 && ctx.w(r.t0 - 1).eq_ignore_ascii_case("the"))
                     || matches!(first, Some("Hurricane" | "Storm" | "Cyclone" | "Typhoon")))
                     && LEXICON.organization(&r.name).is_none()))
     };
+    // "Saltmarsh Festival, which takes place …, said": a festival that speaks is its organiser.
+    let speaks = |r: &Raw| {
+        ctx.is_subject(r.t0, r.t1)
+            && (r.t1..(r.t1 + 30).min(toks.len()))
+                .take_while(|&k| toks[k].sent == toks[r.t1.min(toks.len() - 1)].sent)
+                .any(|k| toks[k].is_lower() && !toks[k].in_quote && LEXICON.is_speech_verb(ctx.w(k)))
+    };
+    let speakers: HashSet<String> =
+        raws.iter().filter(|r| r.name.ends_with(" Festival") && speaks(r)).map(|r| r.name.clone()).collect();
+    for r in raws.iter_mut().filter(|r| speakers.contains(&r.name)) {
+        r.hint = Hint::Org;
+        r.guessed = false;
+    }
     let mut drop = vec![false; raws.len()];
     for i in 0..raws.len() {
-        if is_law(&raws[i]) {
+        if is_law(&raws[i]) && !speakers.contains(&raws[i].name) {
             drop[i] = true;
             if i > 0 && raws[i - 1].t1 + 1 == raws[i].t0 && ctx.w(raws[i - 1].t1) == "and" {
                 drop[i - 1] = true;

@@ -194,15 +194,36 @@ impl Ctx<'_> {
     fn latest_org(&self, p: usize) -> Option<usize> {
         let is_org = |e: usize| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Organization);
         // Names inside quotations are not what "the company" points back to.
-        // Nor is one that was only spoken to ("told Reuters", "told the BBC").
+        // Nor is one that was only spoken to ("told Reuters", "told the BBC") or a channel
+        // ("posted on Instagram", "refunded through Ticketmaster").
         let told = |t0: usize| {
             let b = if t0 > 0 && self.w(t0 - 1) == "the" { t0 - 1 } else { t0 };
-            b > 0 && self.w(b - 1) == "told"
+            b > 0 && matches!(self.w(b - 1), "told" | "on" | "via" | "through")
         };
         let said = |m: &&super::entities::Mention| {
             m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote) && !told(m.t0)
         };
-        self.an.mentions.iter().rev().filter(said).map(|m| m.ent).find(|&e| is_org(e))
+        // One named as the object of a preposition ("pull out of Saltmarsh Festival") is a weaker
+        // antecedent than one that acted, unless it owns something ("at Nordhaven's online arm").
+        // ("a spokesperson for X", "according to X", "the head of X" name the one who speaks.)
+        let object = |m: &&super::entities::Mention| {
+            let mut b = m.t0;
+            if b > 0 && self.w(b - 1) == "the" {
+                b -= 1;
+            } else if b > 1 && self.toks[b - 1].kind == Kind::Possessive {
+                // "out of next summer’s Saltmarsh Festival"
+                b -= 2;
+                while b > 0 && b + 4 > m.t0 && self.toks[b - 1].is_lower() && self.w(b - 1) != "of" {
+                    b -= 1;
+                }
+            }
+            b > 1
+                && self.w(b - 1) == "of"
+                && !LEXICON.is_role_head(self.w(b - 2))
+                && !self.toks.get(m.t1).is_some_and(|t| t.kind == Kind::Possessive)
+        };
+        let orgs = || self.an.mentions.iter().rev().filter(said).filter(|m| is_org(m.ent));
+        orgs().find(|m| !object(m)).or_else(|| orgs().next()).map(|m| m.ent)
     }
 
     /// Whether the quotation's own clause gives a speaker that is not an entity ("they called",

@@ -933,3 +933,69 @@ fn a_partial_quote_in_reported_speech_belongs_to_the_clause_that_introduces_it()
     assert_eq!(speaker_of(t, "in no danger").as_deref(), Some("Ruairí Fennelly"));
     assert_eq!(speaker_of(t, "There is a lot"), None);
 }
+
+#[test]
+fn titles_with_a_complement_an_owner_noun_or_a_rank_before_the_name() {
+    let e = enrich(
+        "Nordwagen board member for human resources Markus Feld met UN special envoy for maritime \
+         security Henrik Solberg. The band’s manager, Claire Dunmore, was there, and so was powerful \
+         faction leader Hiroshi Tanabe. Katarina Novak beat eighth seed Amelia Brandt, and Guitarist \
+         Tom Akande watched.",
+        None,
+    );
+    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    assert_eq!(role("Markus Feld").as_deref(), Some("Nordwagen board member for human resources"));
+    assert_eq!(role("Henrik Solberg").as_deref(), Some("UN special envoy for maritime security"));
+    assert_eq!(role("Claire Dunmore").as_deref(), Some("band’s manager"));
+    assert_eq!(role("Hiroshi Tanabe").as_deref(), Some("faction leader"));
+    assert_eq!(role("Amelia Brandt").as_deref(), Some("eighth seed"));
+    assert_eq!(role("Tom Akande").as_deref(), Some("Guitarist"), "{:?}", e.entities);
+}
+
+#[test]
+fn a_surname_written_with_its_particle_is_the_same_person() {
+    let t = "Omani Foreign Minister Khalid bin Nasser al-Harthy chaired the talks.\n\n\
+             “For the first time, the people who command ships can pick up a telephone,” al-Harthy told \
+             a news conference.";
+    assert_eq!(speaker_of(t, "For the first").as_deref(), Some("Khalid bin Nasser al-Harthy"));
+}
+
+#[test]
+fn organisations_by_grammar_and_by_what_they_are_to_others() {
+    let e = enrich(
+        "Paper Satellites have pulled out of the tour. Hollow Coast will play instead, and members of \
+         Hollow Coast posted messages. Kraus told the Braunschweiger Rundschau newspaper she was ready. \
+         Rand Metro Water said a main had failed. Holloway spoke through Tennis Australia. One \
+         Northcliff resident said she was angry. Closing Hollis Creek Elementary is a mistake. The \
+         vote closes Pine Street Elementary School in East Dover and Hollis Creek Elementary School. \
+         She was a member of the Kharadi Residents' Forum.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Paper Satellites"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Braunschweiger Rundschau"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Rand Metro Water"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Tennis Australia"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Northcliff"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Hollis Creek Elementary"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "East Dover"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Kharadi Residents' Forum"), Some(EntityKind::Organization));
+    let names: Vec<&str> = e.entities.iter().map(|x| x.name.as_str()).collect();
+    assert!(!names.iter().any(|n| n.starts_with("One ") || n.starts_with("Closing ")), "{names:?}");
+    // Not every descriptor after a name makes it an organisation.
+    let e = enrich("The Paris-based group and the Dutch company agreed. One resident left.", None);
+    assert_eq!(kind_of(&e, "Dutch"), None, "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "One"), None);
+}
+
+#[test]
+fn the_band_the_label_the_festival_said_point_back_to_the_organisation_that_acted() {
+    let t = "Paper Satellites have pulled out of next summer’s Saltmarsh Festival, in a statement \
+             posted on Instagram. “We owe it to each other to stop,” the band wrote.\n\n\
+             Their record label, Northlight Records, said tickets would be refunded through \
+             Ticketmaster. “Everything else can wait,” the label said.\n\n\
+             Saltmarsh Festival, which takes place near Aldeburgh each July, said it would announce a \
+             replacement. “We love this band,” the festival said.";
+    assert_eq!(speaker_of(t, "We owe").as_deref(), Some("Paper Satellites"));
+    assert_eq!(speaker_of(t, "Everything else").as_deref(), Some("Northlight Records"));
+    assert_eq!(speaker_of(t, "We love").as_deref(), Some("Saltmarsh Festival"));
+}
