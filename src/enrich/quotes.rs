@@ -112,6 +112,8 @@ struct Ctx<'a> {
     an: &'a Analysis,
     /// (token position, entity) of clause subjects and speakers, in text order.
     salience: Vec<(usize, usize)>,
+    /// Per entity: female (`Some(true)`), male, or unknown, from its title, name and pronouns.
+    sexes: Vec<Option<bool>>,
 }
 
 /// What a candidate speaker word refers to.
@@ -164,7 +166,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        let sex = |e: usize| self.an.ents.get(e).and_then(sex_of);
+        let sex = |e: usize| self.sexes.get(e).copied().flatten();
         // "… was led by Deputy Foreign Minister Olena Hrytsenko. She said": a person of the
         // pronoun's sex named (not as a subject) after the last subject is the one meant.
         let named_since = self
@@ -703,6 +705,55 @@ fn sex_of(e: &Ent) -> Option<bool> {
     e.name.split_whitespace().next().filter(|g| LEXICON.is_female_name(g)).map(|_| true)
 }
 
+/// The sex of each person: from the title or name ([`sex_of`]), else from the pronouns the text
+/// uses right after the person's name as a subject ("Katarina Novak reached her first semi-final")
+/// when no other person is named in between; the majority wins, a tie says nothing. An object
+/// pronoun ("Novak beat him") is someone else and does not count.
+fn sexes(text: &str, toks: &[Token], an: &Analysis) -> Vec<Option<bool>> {
+    let mut votes = vec![0i32; an.ents.len()];
+    for (k, m) in an.mentions.iter().enumerate() {
+        if !m.subject || toks.get(m.t0).is_none_or(|t| t.in_quote) {
+            continue;
+        }
+        let Some(sent) = toks.get(m.t0).map(|t| t.sent) else { continue };
+        let next = an.mentions.get(k + 1).map_or(toks.len(), |n| n.t0);
+        let end = next.min(toks.len()).min(m.t1 + 20);
+        let pronoun = (m.t1..end).take_while(|&i| toks[i].sent == sent && !toks[i].in_quote).find_map(|i| {
+            let next = toks.get(i + 1).map_or("", |t| t.text(text));
+            match toks[i].text(text).to_ascii_lowercase().as_str() {
+                "she" | "herself" => Some(1),
+                // "her left thigh", "her first semi-final", not "beat her 6-4" or "told her that".
+                "her"
+                    if toks.get(i + 1).is_some_and(|t| t.is_lower() && t.kind == Kind::Word)
+                        && (!LEXICON.is_stopword(next)
+                            || matches!(next, "first" | "second" | "last" | "own")) =>
+                {
+                    Some(1)
+                }
+                "he" | "his" | "himself" => Some(-1),
+                _ => None,
+            }
+        });
+        if let (Some(v), Some(slot)) = (pronoun, votes.get_mut(m.ent)) {
+            *slot += v;
+        }
+    }
+    an.ents
+        .iter()
+        .zip(votes)
+        .map(|(e, v)| {
+            if e.kind != EntityKind::Person {
+                return None;
+            }
+            sex_of(e).or(match v.signum() {
+                1 => Some(true),
+                -1 => Some(false),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
 fn toks_is(toks: &[Token], i: usize, c: char) -> bool {
     toks.get(i).is_some_and(|t| t.is_punct(c))
 }
@@ -739,7 +790,8 @@ pub(crate) fn find_quotes(
         .filter(|m| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
         .map(|m| (m.t0, m.ent))
         .collect();
-    let mut cx = Ctx { text, toks, an, salience };
+    let sexes = sexes(text, toks, an);
+    let mut cx = Ctx { text, toks, an, salience, sexes };
 
     struct Found {
         span: QuoteSpan,

@@ -999,3 +999,17 @@ fn the_band_the_label_the_festival_said_point_back_to_the_organisation_that_acte
     assert_eq!(speaker_of(t, "Everything else").as_deref(), Some("Northlight Records"));
     assert_eq!(speaker_of(t, "We love").as_deref(), Some("Saltmarsh Festival"));
 }
+
+#[test]
+fn she_said_after_a_question_goes_to_the_woman_asked_whose_sex_the_text_gave_by_pronouns() {
+    // Neither given name is in the name lists: the pronouns after each name tell.
+    let t = "Katarina Novak reached her first semi-final, beating Amelia Brandt. Brandt, who needed \
+             treatment on her left thigh, did not blame the heat.\n\n\
+             Novak was asked whether Brandt’s timeout had unsettled her. “Not at all. Amelia is a \
+             fighter,” she said.";
+    assert_eq!(speaker_of(t, "Not at all").as_deref(), Some("Katarina Novak"));
+    // An object pronoun is someone else: "him" says nothing of Dunmore.
+    let t = "Tom Akande said the band would rest. Claire Dunmore thanked him for his patience.\n\n\
+             Dunmore said the tour was over. “We need time,” she said.";
+    assert_eq!(speaker_of(t, "We need").as_deref(), Some("Claire Dunmore"));
+}
