@@ -308,6 +308,18 @@ impl Ctx<'_> {
             while j < self.toks.len() && j < i + 6 && self.toks[j].is_word() && !self.toks[j].in_quote {
                 let wj = self.w(j);
                 if LEXICON.is_role_head(wj) || ANONYMOUS_NOUNS.contains(&wj) {
+                    // "a spokeswoman for Harbour Holdings said": the organisation speaks.
+                    if matches!(self.w(j + 1), "for" | "at") {
+                        let o = if self.w(j + 2) == "the" { j + 3 } else { j + 2 };
+                        let org = self.an.mention_at.get(o).copied().flatten().and_then(|mi| {
+                            let m = self.an.mentions.get(mi as usize)?;
+                            let org = self.an.ents.get(m.ent)?.kind == EntityKind::Organization;
+                            org.then_some((m.ent, m.t1))
+                        });
+                        if let Some((e, end)) = org {
+                            return Some((Cand::Ent(e), end));
+                        }
+                    }
                     return Some((Cand::Unnamed, j + 1));
                 }
                 if !self.toks[j].is_lower()
@@ -377,13 +389,30 @@ impl Ctx<'_> {
                 if lw != "the" {
                     return Some((Cand::Unnamed, j));
                 }
-                // "the defender said" with no person of that role: the person last spoken of.
-                let r = resolve_role(&self.an.ents, &self.an.mentions, &words.join(" "))
-                    .or_else(|| self.pronoun(i));
+                // "the defender said" with no person of that role: the person last spoken of,
+                // unless the text brought that role in unnamed ("A Nordwagen spokesman said …
+                // “…,” the spokesman said").
+                let r = resolve_role(&self.an.ents, &self.an.mentions, &words.join(" "));
+                if r.is_none() && self.introduced_unnamed(i, self.w(j - 1)) {
+                    return Some((Cand::Unnamed, j));
+                }
+                let r = r.or_else(|| self.pronoun(i));
                 return Some((r.map_or(Cand::Skip, Cand::Ent), j));
             }
         }
         None
+    }
+
+    /// Whether `head` (a role noun) came before `p` after "a"/"an"/"one" ("A Nordwagen spokesman").
+    fn introduced_unnamed(&self, p: usize, head: &str) -> bool {
+        (0..p.min(self.toks.len())).any(|k| {
+            !self.toks[k].in_quote
+                && self.w(k).eq_ignore_ascii_case(head)
+                && (k.saturating_sub(4)..k)
+                    .rev()
+                    .take_while(|&b| self.toks[b].kind == Kind::Word)
+                    .any(|b| matches!(self.w(b).to_ascii_lowercase().as_str(), "a" | "an" | "one"))
+        })
     }
 
     /// The subject of the speech verb at `v`: the nearest candidate before it, from `lo`, skipping
@@ -464,7 +493,9 @@ impl Ctx<'_> {
     }
 
     /// `"…," X said` / `"…," said X` / `"…," according to X`.
-    fn after(&self, q: &QuoteSpan) -> Option<usize> {
+    /// `Cand::Unnamed` when the attribution names no one ("“…,” the spokesman said" after "A
+    /// spokesman said"); then no other rule may guess a speaker.
+    fn after(&self, q: &QuoteSpan) -> Option<Cand> {
         if !q.closed {
             return None;
         }
@@ -506,8 +537,8 @@ impl Ctx<'_> {
             // spokesperson for the US mission, said".
             if let Some(c) = self.subject_before(start, v) {
                 return match c {
-                    Cand::Ent(e) => Some(e),
-                    Cand::Skip | Cand::Unnamed => None,
+                    Cand::Skip => None,
+                    c => Some(c),
                 };
             }
         }
@@ -519,7 +550,7 @@ impl Ctx<'_> {
         if (start..v).any(|k| matches!(self.w(k), "and" | "but")) {
             return None;
         }
-        self.first_after(v + 1, (v + 12).min(end))
+        self.first_after(v + 1, (v + 12).min(end)).map(Cand::Ent)
     }
 
     /// `X said: "…"` / `X said the plan is "…"` / `According to X, "…"` in the quote's sentence.
@@ -809,7 +840,12 @@ pub(crate) fn find_quotes(
         let mut speaker = None;
         let mut unnamed = false;
         if english {
-            speaker = cx.after(q);
+            let after = cx.after(q);
+            unnamed = matches!(after, Some(Cand::Unnamed));
+            speaker = match after {
+                Some(Cand::Ent(e)) => Some(e),
+                _ => None,
+            };
             if words <= SCARE_WORDS {
                 let punct_end = body.ends_with([',', '.', '!', '?']);
                 if !(punct_end && speaker.is_some()) {
@@ -822,10 +858,10 @@ pub(crate) fn find_quotes(
             // (An attribution right after the marks still wins: "…”, according to X.")
             let partial = !body.ends_with([',', '.', '!', '?', '\u{2014}', '-'])
                 && !(q.close + 1..(q.close + 5).min(toks.len())).any(|k| cx.is_verb(k) || cx.is_according(k));
-            if speaker.is_none() || partial {
+            if (speaker.is_none() && !unnamed) || partial {
                 speaker = cx.before(q).or(speaker);
             }
-            if speaker.is_none() {
+            if speaker.is_none() && !unnamed {
                 // A quotation that continues the unclosed one of the previous paragraph.
                 let para_start = q.open == 0 || toks.get(q.open - 1).is_some_and(|t| t.kind == Kind::Break);
                 if let Some(prev) = found.last() {
@@ -835,7 +871,7 @@ pub(crate) fn find_quotes(
                     }
                 }
             }
-            if speaker.is_none() {
+            if speaker.is_none() && !unnamed {
                 // Speaker named in the previous sentence ("Blinken said … . “…”"), or the
                 // speaker of a quotation that ended it.
                 let sentence_start = toks.get(q.open).map(|o| o.sent).is_some_and(|s| {

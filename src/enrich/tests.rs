@@ -1013,3 +1013,11 @@ fn she_said_after_a_question_goes_to_the_woman_asked_whose_sex_the_text_gave_by_
              Dunmore said the tour was over. “We need time,” she said.";
     assert_eq!(speaker_of(t, "We need").as_deref(), Some("Claire Dunmore"));
 }
+
+#[test]
+fn the_spokesman_after_a_spokesman_stays_unnamed() {
+    let t = "Nordwagen board member Markus Feld said the company had offered a job guarantee.\n\n\
+             A Nordwagen spokesman said the strike had cost the carmaker production. \"We expect to \
+             make up the lost volumes,\" the spokesman said.";
+    assert_eq!(speaker_of(t, "We expect"), None);
+}
