@@ -547,11 +547,13 @@ impl Ctx<'_> {
         let prev = t0.checked_sub(1).map_or("", |p| self.w(p));
         let determined = matches!(prev, "the" | "The" | "a" | "A" | "an" | "An")
             || t0.checked_sub(1).is_some_and(|p| self.toks[p].kind == Kind::Possessive);
-        for k in j + 1..(j + 4).min(t1) {
+        // ("Water and Sanitation Minister X": portfolios joined by "and".)
+        for k in j + 1..(j + 5).min(t1) {
             if self.lx.is_role_head(&lower(self.w(k))) {
                 return k + 1 < t1 || determined;
             }
-            if !self.toks[k].is_cap() || self.lx.is_given_name(self.w(k)) {
+            let joined = matches!(self.w(k), "and" | "&") && self.toks[k - 1].is_cap();
+            if !(self.toks[k].is_cap() || joined) || self.lx.is_given_name(self.w(k)) {
                 return false;
             }
         }
@@ -751,7 +753,13 @@ impl Ctx<'_> {
         }
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
         // unless the whole is one organisation ("Food and Drug Administration").
-        if let Some(a) = (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")) {
+        // (Not "Water and Sanitation Minister Naledi Khumalo": one title.)
+        let one_title = self.english
+            && self.longest_known(t0, t0 + 1).is_none()
+            && self.title_ahead(t0, t0, t1)
+            && (t0..t1).find(|&i| matches!(self.w(i), "and" | "&"))
+                < (t0..t1).find(|&i| self.lx.is_role_head(&lower(self.w(i))));
+        if let Some(a) = (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")).filter(|_| !one_title) {
             let b = if self.w(a + 1) == "the" { a + 2 } else { a + 1 };
             let known = |x: usize, y: usize| self.known_org(x, y).is_some() || self.known_loc(x, y).is_some();
             // "Ellery & Stone": an ampersand joins one company's name. "Institute of Strategic and
@@ -1247,6 +1255,23 @@ impl Ctx<'_> {
     fn apposition_after(&self, t1: usize) -> Option<String> {
         let toks = self.toks;
         let lx = self.lx;
+        // ", who heads IGMT in Lower Saxony,": the office the verb names.
+        if toks.get(t1).is_some_and(|t| t.is_punct(',')) && self.w(t1 + 1) == "who" {
+            let noun = match self.w(t1 + 2) {
+                "heads" => "head",
+                "chairs" => "chair",
+                "leads" => "leader",
+                "directs" => "director",
+                _ => "",
+            };
+            let a = t1 + 3;
+            let e = (a..(a + 10).min(toks.len()))
+                .find(|&k| toks[k].kind != Kind::Word || (toks[k].is_lower() && lx.is_speech_verb(self.w(k))))
+                .unwrap_or(a);
+            if !noun.is_empty() && e > a && (a..e).any(|k| toks[k].is_cap()) {
+                return Some(format!("{noun} of {}", span_text(self.text, toks, a, e)));
+            }
+        }
         // After: ", spokesperson for the US mission to the United Nations,"
         if toks.get(t1).is_some_and(|t| t.is_punct(',')) {
             let a = t1 + 1;

@@ -1021,3 +1021,19 @@ fn the_spokesman_after_a_spokesman_stays_unnamed() {
              make up the lost volumes,\" the spokesman said.";
     assert_eq!(speaker_of(t, "We expect"), None);
 }
+
+#[test]
+fn portfolios_joined_by_and_and_who_heads_give_roles() {
+    let e = enrich(
+        "Water and Sanitation Minister Naledi Khumalo said funds were ready. Stefanie Kraus, who heads \
+         IGMT in Lower Saxony, told workers to strike. Strategic Affairs Minister Ron Dermer and \
+         National Security Adviser Tzachi Hanegbi will travel.",
+        None,
+    );
+    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    assert_eq!(role("Naledi Khumalo").as_deref(), Some("Water and Sanitation Minister"), "{:?}", e.entities);
+    assert_eq!(role("Stefanie Kraus").as_deref(), Some("head of IGMT in Lower Saxony"));
+    // Two titled people joined by "and" stay two.
+    assert_eq!(role("Ron Dermer").as_deref(), Some("Strategic Affairs Minister"));
+    assert_eq!(role("Tzachi Hanegbi").as_deref(), Some("National Security Adviser"));
+}
