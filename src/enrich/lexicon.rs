@@ -65,7 +65,8 @@ recount recounts recounted testify testified testifies sigh sighed laugh laughed
 boast boasted concede conceded concedes agree agreed agrees counter countered counters point pointed points \
 reply replied write wrote texted emailed messaged blasted slammed criticised criticized praised hailed welcomed \
 lamented acknowledged threatened demanded demands demand announced signalled signaled reported reports report \
-mentioned mentions mention accuse accuses accused accusing";
+mentioned mentions mention accuse accuses accused accusing dismiss dismisses dismissed brand brands \
+branded label labels labelled labeled term terms termed";
 
 /// Lowercase nouns that say a name is an organisation, before it ("drugmaker Bharat Biotech", "the
 /// charity Oxfam") or in an apposition after it ("Gavi, the vaccine alliance,").

@@ -361,6 +361,14 @@ impl Ctx<'_> {
                 if LEXICON.is_role_head(&wj) || LEXICON.is_role_modifier(&wj) {
                     words.push(wj);
                     j += 1;
+                } else if (LEXICON.is_org_word(self.w(j))
+                    || LEXICON.is_org_word(&capitalise(&wj))
+                    || LEXICON.is_org_descriptor(&wj))
+                    && self.toks.get(j + 1).is_some_and(|t| t.kind == Kind::Possessive)
+                    && words.is_empty()
+                {
+                    // "the government’s top spokesperson": the owner; the role follows.
+                    j += 2;
                 } else if LEXICON.is_org_word(self.w(j))
                     || LEXICON.is_org_word(&capitalise(&wj))
                     || LEXICON.is_org_descriptor(&wj)

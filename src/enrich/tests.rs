@@ -1037,3 +1037,11 @@ fn portfolios_joined_by_and_and_who_heads_give_roles() {
     assert_eq!(role("Ron Dermer").as_deref(), Some("Strategic Affairs Minister"));
     assert_eq!(role("Tzachi Hanegbi").as_deref(), Some("National Security Adviser"));
 }
+
+#[test]
+fn the_governments_spokesperson_is_a_person_and_dismissed_as_introduces_a_quote() {
+    let t = "Japanese Prime Minister Kenji Morimoto ruled out an election. The Liberal Democratic Party \
+             is split.\n\nYuko Shimizu, the government’s top spokesperson, dismissed the reports as \
+             “speculation that has no basis in anything at all.”";
+    assert_eq!(speaker_of(t, "speculation").as_deref(), Some("Yuko Shimizu"));
+}
