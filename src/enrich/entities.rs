@@ -1867,6 +1867,32 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
         if r.hint == Hint::RoleOnly {
             continue;
         }
+        // "His wife, Sophie Whitcombe, … Mrs Whitcombe said": two people share the surname; the
+        // honorific says which one.
+        if r.t1 - r.t0 == 1 && r.t0 > 0 {
+            let female = match ctx.w(r.t0 - 1).trim_end_matches('.') {
+                "Mrs" | "Ms" | "Miss" => Some(true),
+                "Mr" => Some(false),
+                _ => None,
+            };
+            let same: Vec<usize> = (0..ents.len())
+                .filter(|&e| {
+                    ents[e].kind == EntityKind::Person
+                        && ents[e].name.split_whitespace().count() >= 2
+                        && ents[e].name.rsplit(' ').next() == Some(r.name.as_str())
+                })
+                .collect();
+            if let (Some(female), true) = (female, same.len() >= 2) {
+                let fits = |e: &usize| {
+                    ents[*e].name.split_whitespace().next().is_some_and(|g| LEXICON.is_female_name(g))
+                        == female
+                };
+                if let [e] = same.iter().copied().filter(fits).collect::<Vec<_>>()[..] {
+                    assigned[i] = Some(e);
+                    continue;
+                }
+            }
+        }
         if let Some(&e) = short.get(&r.name) {
             if !(ents[e].kind == EntityKind::Person && r.hint == Hint::Loc && r.t1 - r.t0 > 1) {
                 assigned[i] = Some(e);

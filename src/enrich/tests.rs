@@ -1045,3 +1045,21 @@ fn the_governments_spokesperson_is_a_person_and_dismissed_as_introduces_a_quote(
              “speculation that has no basis in anything at all.”";
     assert_eq!(speaker_of(t, "speculation").as_deref(), Some("Yuko Shimizu"));
 }
+
+#[test]
+fn straight_single_quotation_marks_and_a_shared_surname_told_apart_by_the_honorific() {
+    let t = "Daniel Whitcombe, 34, died at the hospital. His wife, Sophie Whitcombe, sat through the \
+             hearing.\n\n\
+             Area Coroner Philippa Kendrick said the failure was 'a missed opportunity to prevent Mr \
+             Whitcombe's death'.\n\n\
+             In a statement, Mrs Whitcombe said: 'Danny was the kindest man. They didn't look after him.'\n\n\
+             'On balance, he would have survived,' Kendrick said of the parents' evidence.";
+    assert_eq!(speaker_of(t, "a missed").as_deref(), Some("Philippa Kendrick"));
+    assert_eq!(speaker_of(t, "Danny was").as_deref(), Some("Sophie Whitcombe"));
+    assert_eq!(speaker_of(t, "On balance").as_deref(), Some("Philippa Kendrick"));
+    let e = enrich(t, None);
+    assert_eq!(e.quotes.len(), 3, "{:?}", speakers(&e));
+    // Apostrophes alone make no quotation.
+    let e = enrich("The '90s were kind to the workers' union. It's over.", None);
+    assert!(e.quotes.is_empty(), "{:?}", speakers(&e));
+}

@@ -67,12 +67,13 @@ fn is_double_quote(c: char) -> bool {
     )
 }
 
-/// Whether the text quotes with single typographic marks (‘…’, British style, with “…” for
-/// quotations inside quotations) rather than double ones: more words open with ‘ than with a
-/// double mark.
+/// Whether the text quotes with single marks (‘…’ or '…', British style, with “…” for quotations
+/// inside quotations) rather than double ones: more words open with a single mark than with a
+/// double one (and, for the straight mark, which also writes "'90s", at least two).
 fn quotes_with_single_marks(text: &str) -> bool {
-    // Most texts have no ‘ at all: a byte search settles them without decoding the text.
-    if !text.contains('\u{2018}') {
+    // Most texts have no ‘ and no ' opening a word: a byte search settles them without decoding.
+    let straight = text.contains(" '") || text.contains("\n'") || text.starts_with('\'');
+    if !text.contains('\u{2018}') && !straight {
         return false;
     }
     let (mut single, mut double) = (0usize, 0usize);
@@ -83,14 +84,14 @@ fn quotes_with_single_marks(text: &str) -> bool {
         let before_word = chars.peek().is_some_and(|n| n.is_alphanumeric() || *n == '…');
         if at_start && before_word {
             match c {
-                '\u{2018}' => single += 1,
+                '\u{2018}' | '\'' => single += 1,
                 c if is_double_quote(c) => double += 1,
                 _ => {}
             }
         }
         prev = Some(c);
     }
-    single > double
+    single > double && (single >= 2 || text.contains('\u{2018}'))
 }
 
 /// In a text quoted with single marks: is this ‘ or ’ (outside a word) a quotation mark? An ’
@@ -100,7 +101,11 @@ fn is_single_quote_mark(chars: &[(usize, char)], i: usize) -> bool {
     let prev = i.checked_sub(1).map(|p| chars[p].1);
     match c {
         '\u{2018}' => !prev.is_some_and(char::is_alphanumeric),
-        '\u{2019}' => {
+        // The straight mark opens after a space and closes like ’.
+        '\'' if prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)) => {
+            chars.get(i + 1).is_some_and(|&(_, c)| c.is_alphanumeric() || c == '…')
+        }
+        '\u{2019}' | '\'' => {
             let next_word = chars[i + 1..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace() || *c == '\n');
             let spaced = chars.get(i + 1).is_some_and(|&(_, c)| c == ' ');
             let possessive =
@@ -338,7 +343,7 @@ fn pair_quotes(text: &str, toks: &[Token]) -> Vec<QuoteSpan> {
         let next = toks.get(i + 1);
         let space_after = next.is_none_or(|n| n.space_before || n.kind == Kind::Break);
         let glued_right = next.is_some_and(|n| !n.space_before && matches!(n.kind, Kind::Word));
-        let opener_glyph = matches!(t.first, '\u{201C}' | '\u{201E}' | '\u{00AB}' | '"' | '\u{2018}');
+        let opener_glyph = matches!(t.first, '\u{201C}' | '\u{201E}' | '\u{00AB}' | '"' | '\u{2018}' | '\'');
         let closer_glyph = matches!(t.first, '\u{201D}' | '\u{2019}');
         match open {
             None => {
