@@ -139,6 +139,10 @@ const LOC_SUFFIX: &[&str] = &[
     "Forest",
     "Falls",
     "Road",
+    "Drive",
+    "Gardens",
+    "Crescent",
+    "Terrace",
     "Avenue",
     "Boulevard",
     "Highway",
@@ -238,6 +242,8 @@ const SECTOR_WORDS: &[&str] = &[
     "Hockey",
     "Rowing",
     "Sailing",
+    "Wildfire",
+    "Parks",
 ];
 
 /// Stop words (kept out of names for headlines: "Day 3", "Live updates") that also occur inside
@@ -382,7 +388,12 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            if !self.is_cap_word(i) || self.is_stop_cap(i) {
+            // "First Minister Elaine Rutherford": a stop word that opens a title.
+            let opens_title = self.is_cap_word(i)
+                && self.lx.is_role_modifier(&lower(self.w(i)))
+                && self.toks.get(i + 1).is_some_and(|t| t.is_cap() && t.space_before)
+                && self.lx.is_role_head(&lower(self.w(i + 1)));
+            if !opens_title && (!self.is_cap_word(i) || self.is_stop_cap(i)) {
                 i += 1;
                 continue;
             }
@@ -558,6 +569,43 @@ impl Ctx<'_> {
             }
         }
         false
+    }
+
+    /// "a retiree from Fremantle", "Daniel Whitcombe, 34, from Telford": where a person comes from.
+    fn home_town(&self, t0: usize) -> bool {
+        if t0 < 2 || self.w(t0 - 1) != "from" {
+            return false;
+        }
+        let p = self.w(t0 - 2);
+        let age = p == "," && t0 >= 3 && self.w(t0 - 3).chars().all(|c| c.is_ascii_digit());
+        let person = self.toks[t0 - 2].is_lower()
+            && (matches!(
+                p,
+                "man"
+                    | "woman"
+                    | "resident"
+                    | "retiree"
+                    | "pensioner"
+                    | "farmer"
+                    | "teacher"
+                    | "schoolteacher"
+                    | "student"
+                    | "nurse"
+                    | "mother"
+                    | "father"
+                    | "grandmother"
+                    | "grandfather"
+                    | "family"
+                    | "native"
+                    | "couple"
+                    | "boy"
+                    | "girl"
+                    | "fan"
+                    | "spectator"
+                    | "volunteer"
+                    | "worker"
+            ) || p.ends_with("-old"));
+        age || person
     }
 
     /// A lowercase place noun frames the name: "the town of Semporna", "Tawi-Tawi province".
@@ -857,6 +905,18 @@ impl Ctx<'_> {
         while j < t1 && (self.toks[j].kind != Kind::Word || CONNECTORS.contains(&self.w(j))) {
             j += 1;
         }
+        // "Resource Justice Network": a name that ends with an organisation word is no title and
+        // person.
+        if head
+            && !honorific
+            && j < t1
+            && self.lx.is_org_word(self.w(t1 - 1))
+            && !is_acronym(self.w(t1 - 1))
+            && !(j..t1).any(|i| CONNECTORS.contains(&self.w(i)) || self.lx.is_given_name(self.w(i)))
+        {
+            out.push(self.raw(t0, t1, Hint::Org, None));
+            return;
+        }
         if head || honorific {
             if j >= t1 {
                 if head && self.english {
@@ -945,7 +1005,8 @@ impl Ctx<'_> {
         let given = lx.is_given_name(first);
         // "near El Fasher", "in Port Harcourt": a preposition of place before an unknown name.
         let prev = t0.checked_sub(1).map_or("", |p| self.w(p));
-        if !given && self.english && LOC_PREPS.contains(&prev) && !is_initials(first) {
+        if !given && self.english && (LOC_PREPS.contains(&prev) || self.home_town(t0)) && !is_initials(first)
+        {
             out.push(self.raw(t0, t1, Hint::Loc, None));
             return;
         }
@@ -1021,8 +1082,17 @@ impl Ctx<'_> {
     /// ("drugmaker X", "the charity X") or in an apposition after it ("X, the vaccine alliance,").
     fn org_cue(&self, t0: usize, t1: usize) -> bool {
         let first = lower(self.w(t0));
-        if self.lx.is_role_head(&first) || self.lx.is_honorific(&first) || self.lx.is_given_name(self.w(t0)) {
+        if self.lx.is_role_head(&first) || self.lx.is_honorific(&first) {
             return false;
+        }
+        // "an analyst at Morgan Kirby": a firm may be named after a person.
+        let employer_at = t0 >= 2
+            && self.w(t0 - 1) == "at"
+            && self.toks[t0 - 2].is_lower()
+            && self.lx.is_role_head(self.w(t0 - 2))
+            && t1 - t0 >= 2;
+        if self.lx.is_given_name(self.w(t0)) {
+            return employer_at;
         }
         let before = t0
             .checked_sub(1)
@@ -1096,7 +1166,9 @@ impl Ctx<'_> {
             return false;
         }
         let mut k = t1 + 2;
-        while k < self.toks.len() && k < t1 + 7 && self.toks[k].is_lower() {
+        // (", the Dutch shoe and apparel company that …": a nationality may qualify it.)
+        while k < self.toks.len() && k < t1 + 7 && (self.toks[k].is_lower() || self.lx.is_demonym(self.w(k)))
+        {
             if self.lx.is_org_descriptor(self.w(k)) {
                 // The descriptor ends the noun phrase: "the vaccine alliance," / "a fund that
                 // collapsed", not "the alliance's chief".
@@ -1486,6 +1558,7 @@ impl Ctx<'_> {
                     | "that"
                     | "this"
                     | "another"
+                    | "whose"
             );
             let after_prep =
                 p > 0 && matches!(self.w(p - 1), "for" | "of" | "at" | "to" | "in" | "on" | "with");
@@ -1899,6 +1972,17 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 continue;
             }
         }
+        // "with Vantor, the Dutch shoe company … “…,” Vantor said": a name of no known type here
+        // is the entity another mention typed.
+        if r.hint == Hint::Unknown && r.weak {
+            let typed = [EntityKind::Organization, EntityKind::Location, EntityKind::Person]
+                .into_iter()
+                .find_map(|k| by_key.get(&(k, r.key.clone())).copied());
+            if let Some(e) = typed {
+                assigned[i] = Some(e);
+                continue;
+            }
+        }
         if matches!(r.hint, Hint::Person | Hint::Unknown) && r.t1 - r.t0 == 1 {
             let honorific = r.t0.checked_sub(1).is_some_and(|p| LEXICON.is_honorific(&lower(ctx.w(p))));
             if honorific || LEXICON.is_given_name(&r.name) {
@@ -2120,7 +2204,7 @@ fn context_kind(ctx: &Ctx, r: &Raw) -> Option<EntityKind> {
     {
         return Some(EntityKind::Person);
     }
-    if matches!(prev, "in" | "near" | "across" | "throughout" | "outside" | "inside") {
+    if matches!(prev, "in" | "near" | "across" | "throughout" | "outside" | "inside") || ctx.home_town(r.t0) {
         return Some(EntityKind::Location);
     }
     None

@@ -750,12 +750,25 @@ fn sex_of(e: &Ent) -> Option<bool> {
 /// pronoun ("Novak beat him") is someone else and does not count.
 fn sexes(text: &str, toks: &[Token], an: &Analysis) -> Vec<Option<bool>> {
     let mut votes = vec![0i32; an.ents.len()];
+    let is_person = |e: usize| an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person);
     for (k, m) in an.mentions.iter().enumerate() {
+        // "Ms Mackenzie", "Mr Harkness": the honorific before any mention settles it.
+        let honorific = m.t0.checked_sub(1).map_or("", |p| toks[p].text(text)).trim_end_matches('.');
+        let said = match honorific {
+            "Ms" | "Mrs" | "Miss" => 3,
+            "Mr" => -3,
+            _ => 0,
+        };
+        if let (true, Some(slot)) = (said != 0, votes.get_mut(m.ent)) {
+            *slot += said;
+        }
         if !m.subject || toks.get(m.t0).is_none_or(|t| t.in_quote) {
             continue;
         }
         let Some(sent) = toks.get(m.t0).map(|t| t.sent) else { continue };
-        let next = an.mentions.get(k + 1).map_or(toks.len(), |n| n.t0);
+        // Up to the next person named ("Isla Mackenzie, who speaks for the Scottish Greens, said
+        // her party").
+        let next = an.mentions[k + 1..].iter().find(|n| is_person(n.ent)).map_or(toks.len(), |n| n.t0);
         let end = next.min(toks.len()).min(m.t1 + 20);
         let pronoun = (m.t1..end).take_while(|&i| toks[i].sent == sent && !toks[i].in_quote).find_map(|i| {
             let next = toks.get(i + 1).map_or("", |t| t.text(text));

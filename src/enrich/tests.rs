@@ -1063,3 +1063,47 @@ fn straight_single_quotation_marks_and_a_shared_surname_told_apart_by_the_honori
     let e = enrich("The '90s were kind to the workers' union. It's over.", None);
     assert!(e.quotes.is_empty(), "{:?}", speakers(&e));
 }
+
+#[test]
+fn playing_positions_first_minister_and_a_spokesman_after_whose_are_roles() {
+    let e = enrich(
+        "Left-arm spinner Rohan Deshmukh took six wickets before opener Callum Reddaway was stumped by \
+         wicketkeeper Aditya Joshi. First Minister Elaine Rutherford spoke. The debate was called by \
+         Scottish Labour, whose social care spokesman, Craig Dunlop, accused the government. Alberta \
+         Wildfire information officer Priya Sandhu said crews were ready.",
+        None,
+    );
+    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    assert_eq!(role("Rohan Deshmukh").as_deref(), Some("Left-arm spinner"), "{:?}", e.entities);
+    assert_eq!(role("Callum Reddaway").as_deref(), Some("opener"));
+    assert_eq!(role("Aditya Joshi").as_deref(), Some("wicketkeeper"));
+    assert_eq!(role("Elaine Rutherford").as_deref(), Some("First Minister"));
+    assert_eq!(role("Craig Dunlop").as_deref(), Some("social care spokesman"));
+    assert_eq!(role("Priya Sandhu").as_deref(), Some("Alberta Wildfire information officer"));
+    assert_eq!(kind_of(&e, "Alberta Wildfire"), Some(EntityKind::Organization));
+}
+
+#[test]
+fn home_towns_firms_named_after_people_and_names_ending_in_an_organisation_word() {
+    let e = enrich(
+        "Daniel Whitcombe, 34, from Telford, died. One shareholder, a retiree from Fremantle, \
+         objected, according to Hamish Doyle, an analyst at Morgan Kirby. Ruby Nguyen, a spokeswoman \
+         for the Resource Justice Network, spoke. Koech signed with Vantor, the Dutch shoe and apparel \
+         company that sponsors her.\n\n“We are proud,” Vantor said.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Telford"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Fremantle"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Morgan Kirby"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Resource Justice Network"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Vantor"), Some(EntityKind::Organization));
+    assert_eq!(e.quotes.first().and_then(|q| q.speaker.as_deref()), Some("Vantor"));
+}
+
+#[test]
+fn an_honorific_before_any_mention_gives_the_sex_for_she_said() {
+    let t = "Isla Mackenzie, who speaks for the Greens, backed the rise. Ms Mackenzie pressed Ms \
+             Rutherford to commit to more. “We welcome the rise, but it will not stop care workers \
+             leaving,” she said.";
+    assert_eq!(speaker_of(t, "We welcome").as_deref(), Some("Isla Mackenzie"));
+}
