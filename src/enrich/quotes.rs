@@ -411,6 +411,54 @@ impl Ctx<'_> {
         None
     }
 
+    /// Whether the quotation opens by addressing someone ("Mr. Brennan, …", "Senator, …"), and
+    /// the person addressed when the text names them.
+    fn vocative(&self, q: &QuoteSpan) -> Option<Option<usize>> {
+        let toks = self.toks;
+        let first = q.open + 1;
+        let comma = (first + 1..(first + 5).min(q.close)).find(|&k| toks_is(toks, k, ','))?;
+        let mut person = None;
+        let mut k = first;
+        while k < comma {
+            let w = self.w(k).trim_end_matches('.');
+            if let Some(m) =
+                self.an.mention_at.get(k).copied().flatten().and_then(|mi| self.an.mentions.get(mi as usize))
+            {
+                if self.an.ents.get(m.ent).is_none_or(|e| e.kind != EntityKind::Person) {
+                    return None;
+                }
+                person = Some(m.ent);
+                k = m.t1.max(k + 1);
+            } else if toks[k].is_punct('.')
+                || LEXICON.is_honorific(&w.to_lowercase())
+                || (k == first && LEXICON.is_role_head(&w.to_lowercase()) && toks[k].is_cap())
+            {
+                k += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(person)
+    }
+
+    /// A quotation that is its paragraph's only content.
+    fn standalone(&self, q: &QuoteSpan) -> bool {
+        let toks = self.toks;
+        let starts = q.open == 0 || toks.get(q.open - 1).is_some_and(|t| t.kind == Kind::Break);
+        let ends = toks.get(q.close + 1).is_none_or(|t| t.kind == Kind::Break);
+        q.closed && starts && ends
+    }
+
+    /// The person spoken of last before `p` who is not `a`: the other party of an exchange.
+    fn partner(&self, p: usize, a: usize) -> Option<usize> {
+        self.salience
+            .iter()
+            .rev()
+            .filter(|&&(pos, e)| pos < p && e != a)
+            .find(|&&(_, e)| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person))
+            .map(|&(_, e)| e)
+    }
+
     /// Whether `head` (a role noun) came before `p` after "a"/"an"/"one" ("A Nordwagen spokesman").
     fn introduced_unnamed(&self, p: usize, head: &str) -> bool {
         (0..p.min(self.toks.len())).any(|k| {
@@ -882,6 +930,28 @@ pub(crate) fn find_quotes(
             if (speaker.is_none() && !unnamed) || partial {
                 speaker = cx.before(q).or(speaker);
             }
+            // An exchange: “Forty people, for 30 million users?” / “We think it's the right
+            // number.” A quotation that stands alone in its paragraph right after a question
+            // standing alone in the one before is the answer, by the other party.
+            if speaker.is_none() && !unnamed {
+                // (Or one that addresses someone: “Senator, we have safeguards …,” Brennan said. /
+                // “That's not what I asked.”)
+                if let Some(prev) = found.last().filter(|f| {
+                    // The quotation is in the paragraph right after the one that holds the other.
+                    let gap = (f.span.close + 1..q.open).find(|&k| toks[k].kind == Kind::Break);
+                    let next_para = gap.is_some_and(|g| (g..q.open).all(|k| toks[k].kind == Kind::Break));
+                    let opens_para =
+                        f.span.open == 0 || toks.get(f.span.open - 1).is_some_and(|t| t.kind == Kind::Break);
+                    ((text[f.b.0..f.b.1].trim_end().ends_with('?') && cx.standalone(&f.span))
+                        || (cx.vocative(&f.span).is_some() && opens_para))
+                        && cx.standalone(q)
+                        && next_para
+                }) {
+                    // (The question's speaker may still be the last-resort guess.)
+                    let asker = prev.speaker.or_else(|| cx.pronoun(prev.span.open));
+                    speaker = asker.and_then(|a| cx.partner(prev.span.open, a));
+                }
+            }
             if speaker.is_none() && !unnamed {
                 // A quotation that continues the unclosed one of the previous paragraph.
                 let para_start = q.open == 0 || toks.get(q.open - 1).is_some_and(|t| t.kind == Kind::Break);
@@ -914,6 +984,12 @@ pub(crate) fn find_quotes(
         if english && cx.anonymous_attribution(q) {
             speaker = None;
             unnamed = true;
+        }
+        // “Mr. Brennan, I've got staffers …”: nobody addresses themselves.
+        if let (Some(s), Some(Some(v))) = (speaker, english.then(|| cx.vocative(q)).flatten()) {
+            if s == v {
+                speaker = cx.partner(q.open, v);
+            }
         }
         if let Some(e) = speaker {
             cx.salience.push((q.close.min(toks.len()), e));

@@ -1107,3 +1107,21 @@ fn an_honorific_before_any_mention_gives_the_sex_for_she_said() {
              leaving,” she said.";
     assert_eq!(speaker_of(t, "We welcome").as_deref(), Some("Isla Mackenzie"));
 }
+
+#[test]
+fn an_exchange_of_unattributed_lines_alternates_after_a_question_or_an_address() {
+    let t = "Evan Brennan, chief executive of Lumora, testified. Brennan said the firm had hired 40 \
+             people. Sen. Dana Whitfield, R-Texas, was unimpressed.\n\n\
+             “Forty people, for 30 million users?”\n\n\
+             “We think it's the right number for where the company is today.”\n\n\
+             “Mr. Brennan, I've got staffers who answer more mail than that.”\n\n\
+             “Senator, we have safeguards designed to prevent exactly that,” Brennan said.\n\n\
+             “That's not what I asked.”";
+    assert_eq!(speaker_of(t, "Forty people").as_deref(), Some("Dana Whitfield"));
+    assert_eq!(speaker_of(t, "We think").as_deref(), Some("Evan Brennan"));
+    assert_eq!(speaker_of(t, "Mr. Brennan").as_deref(), Some("Dana Whitfield"));
+    assert_eq!(speaker_of(t, "That's not").as_deref(), Some("Dana Whitfield"));
+    // A speaker going on in the next paragraph is no exchange.
+    let t = "Maria Lopez said the talks were over. “We did what we could.”\n\n“Now it is up to them.”";
+    assert_eq!(speaker_of(t, "Now it is").as_deref(), Some("Maria Lopez"));
+}
