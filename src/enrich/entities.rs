@@ -995,7 +995,14 @@ impl Ctx<'_> {
             out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
+        // "Northmoor East", "Holmfirth South": a ward or district named by its quarter (not
+        // "Rebecca West").
+        let quarter = n >= 2
+            && matches!(last, "East" | "West" | "North" | "South" | "Central")
+            && !lx.is_given_name(first)
+            && (t0..t1 - 1).all(|i| self.name_like(i));
         if LOC_SUFFIX.contains(&last)
+            || quarter
             || LOC_HEADS.contains(&first)
             || (LOC_PREFIX.contains(&first) && self.known_loc(t0 + 1, t1).is_some())
         {

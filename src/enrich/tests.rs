@@ -1125,3 +1125,18 @@ fn an_exchange_of_unattributed_lines_alternates_after_a_question_or_an_address()
     let t = "Maria Lopez said the talks were over. “We did what we could.”\n\n“Now it is up to them.”";
     assert_eq!(speaker_of(t, "Now it is").as_deref(), Some("Maria Lopez"));
 }
+
+#[test]
+fn wards_named_by_their_quarter_and_sports_outlets_and_agencies() {
+    let e = enrich(
+        "Turnout in Northmoor East and Holmfirth South was low, Rebecca West said. Ferreira told Sky \
+         Sports his agent at Stellar Path Sports Management was talking to clubs. The American Red \
+         Cross opened a shelter.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Northmoor East"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Holmfirth South"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Rebecca West"), Some(EntityKind::Person));
+    assert_eq!(kind_of(&e, "Stellar Path Sports Management"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "American Red Cross"), Some(EntityKind::Organization));
+}
