@@ -461,7 +461,8 @@ impl Ctx<'_> {
 
     /// Whether `head` (a role noun) came before `p` after "a"/"an"/"one" ("A Nordwagen spokesman").
     fn introduced_unnamed(&self, p: usize, head: &str) -> bool {
-        (0..p.min(self.toks.len())).any(|k| {
+        // (Within the last 400 tokens: a role brought in long before is no longer "the" one.)
+        (p.saturating_sub(400)..p.min(self.toks.len())).any(|k| {
             !self.toks[k].in_quote
                 && self.w(k).eq_ignore_ascii_case(head)
                 && (k.saturating_sub(4)..k)
@@ -816,7 +817,11 @@ fn sexes(text: &str, toks: &[Token], an: &Analysis) -> Vec<Option<bool>> {
         let Some(sent) = toks.get(m.t0).map(|t| t.sent) else { continue };
         // Up to the next person named ("Isla Mackenzie, who speaks for the Scottish Greens, said
         // her party").
-        let next = an.mentions[k + 1..].iter().find(|n| is_person(n.ent)).map_or(toks.len(), |n| n.t0);
+        let next = an.mentions[k + 1..]
+            .iter()
+            .take_while(|n| n.t0 < m.t1 + 20)
+            .find(|n| is_person(n.ent))
+            .map_or(toks.len(), |n| n.t0);
         let end = next.min(toks.len()).min(m.t1 + 20);
         let pronoun = (m.t1..end).take_while(|&i| toks[i].sent == sent && !toks[i].in_quote).find_map(|i| {
             let next = toks.get(i + 1).map_or("", |t| t.text(text));
