@@ -140,6 +140,12 @@ const LOC_SUFFIX: &[&str] = &[
     "Falls",
     "Road",
     "Drive",
+    "Crater",
+    "Basin",
+    "Plateau",
+    "Canyon",
+    "Volcano",
+    "Vallis",
     "Gardens",
     "Crescent",
     "Terrace",
@@ -180,6 +186,15 @@ const PLACE_NOUNS: &[&str] = &[
     "suburb",
     "prefecture",
     "governorate",
+    "towns",
+    "villages",
+    "cities",
+    "provinces",
+    "districts",
+    "counties",
+    "islands",
+    "suburbs",
+    "municipalities",
 ];
 /// Lowercase nouns of part of an area: "parts of Windsor", "the outskirts of Kherson", "west of Lyon".
 const AREA_NOUNS: &[&str] = &[
@@ -274,6 +289,22 @@ fn particle_name(w: &str) -> bool {
         (2..=3).contains(&p.len())
             && p.chars().all(|c| c.is_ascii_lowercase())
             && rest.starts_with(char::is_uppercase)
+    })
+}
+
+/// A Korean given name written with a hyphen: "Ji-ho", "Jae-won", "Min-ji".
+fn korean_given(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(a, b)| {
+        (2..=5).contains(&a.len())
+            && (2..=5).contains(&b.len())
+            && a.starts_with(|c: char| c.is_ascii_uppercase())
+            && a[1..].chars().all(|c| c.is_ascii_lowercase())
+            && b.chars().all(|c| c.is_ascii_lowercase())
+            && !b.ends_with("ed")
+            && !matches!(
+                b,
+                "led" | "run" | "era" | "old" | "born" | "like" | "made" | "wide" | "free" | "held"
+            )
     })
 }
 
@@ -629,9 +660,37 @@ impl Ctx<'_> {
     }
 
     /// A hyphenated word whose last part is lowercase ("Abuja-based", "US-led").
+    /// (Not a Korean given name: "Min-ji", "Jae-won".)
     fn lower_tail(&self, i: usize) -> bool {
         let w = self.w(i);
-        w.rsplit('-').next().is_some_and(|tail| tail.len() < w.len() && tail.starts_with(char::is_lowercase))
+        w.rsplit('-').next().is_some_and(|tail| {
+            tail.len() < w.len()
+                && tail.starts_with(char::is_lowercase)
+                && (tail.ends_with("ed")
+                    || tail.ends_with("ing")
+                    || tail.ends_with("ly")
+                    || matches!(
+                        tail,
+                        "run"
+                            | "led"
+                            | "born"
+                            | "era"
+                            | "style"
+                            | "wide"
+                            | "free"
+                            | "like"
+                            | "made"
+                            | "built"
+                            | "held"
+                            | "bound"
+                            | "owned"
+                            | "backed"
+                            | "funded"
+                            | "based"
+                            | "era's"
+                            | "old"
+                    ))
+        })
     }
 
     fn known_org(&self, t0: usize, t1: usize) -> Option<&'static str> {
@@ -1001,6 +1060,11 @@ impl Ctx<'_> {
             && matches!(last, "East" | "West" | "North" | "South" | "Central")
             && !lx.is_given_name(first)
             && (t0..t1 - 1).all(|i| self.name_like(i));
+        // "Ji-ho Park", "Lee Jae-won": a Korean given name makes a person whatever the surname.
+        if (t0..t1).any(|i| korean_given(self.w(i))) && n <= 3 {
+            out.push(self.raw(t0, t1, Hint::Person, None));
+            return;
+        }
         if LOC_SUFFIX.contains(&last)
             || quarter
             || LOC_HEADS.contains(&first)
@@ -1732,7 +1796,9 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 || ((matches!(last, Some("Festival" | "Show" | "Fair" | "Marathon" | "Slam"))
                     // "the Sawmill Fire", not "Cal Fire" (an agency)
                     || (last == Some("Fire") && r.t0 > 0 && ctx.w(r.t0 - 1).eq_ignore_ascii_case("the"))
-                    || matches!(first, Some("Hurricane" | "Storm" | "Cyclone" | "Typhoon")))
+                    || matches!(first, Some("Hurricane" | "Storm" | "Cyclone" | "Typhoon"))
+                    // "Super Typhoon Haiyan", "Tropical Storm Alberto"
+                    || r.name.split(' ').nth(1).is_some_and(|w| matches!(w, "Typhoon" | "Storm" | "Cyclone" | "Hurricane")))
                     && LEXICON.organization(&r.name).is_none()))
     };
     // "Saltmarsh Festival, which takes place …, said": a festival that speaks is its organiser.

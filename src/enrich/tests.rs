@@ -1140,3 +1140,25 @@ fn wards_named_by_their_quarter_and_sports_outlets_and_agencies() {
     assert_eq!(kind_of(&e, "Stellar Path Sports Management"), Some(EntityKind::Organization));
     assert_eq!(kind_of(&e, "American Red Cross"), Some(EntityKind::Organization));
 }
+
+#[test]
+fn korean_names_planetary_places_industries_and_storm_names() {
+    let e = enrich(
+        "Haneul Electronics fell, according to Kang Min-ji, an analyst at Hanseong Securities. Ji-ho \
+         Park reviewed it. Super Typhoon Haiyan hit the villages of Burqa and Sebastia. The rover \
+         landed in Jezero Crater on Mars, said the Jet Propulsion Laboratory.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Haneul Electronics"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Kang Min-ji"), Some(EntityKind::Person));
+    assert_eq!(role_of(&e, "Kang Min-ji").as_deref(), Some("analyst at Hanseong Securities"));
+    assert_eq!(kind_of(&e, "Ji-ho Park"), Some(EntityKind::Person));
+    assert_eq!(kind_of(&e, "Burqa"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Sebastia"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Jezero Crater"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Jet Propulsion Laboratory"), Some(EntityKind::Organization));
+    assert!(!e.entities.iter().any(|x| x.name.contains("Haiyan")), "{:?}", e.entities);
+    // "-based" and "-led" compounds still end a name.
+    let e = enrich("The Abuja-based Malaria Free Foundation and the US-led coalition met.", None);
+    assert_eq!(kind_of(&e, "Malaria Free Foundation"), Some(EntityKind::Organization), "{:?}", e.entities);
+}
