@@ -419,12 +419,13 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            // "First Minister Elaine Rutherford": a stop word that opens a title.
-            let opens_title = self.is_cap_word(i)
-                && self.lx.is_role_modifier(&lower(self.w(i)))
-                && self.toks.get(i + 1).is_some_and(|t| t.is_cap() && t.space_before)
-                && self.lx.is_role_head(&lower(self.w(i + 1)));
-            if !opens_title && (!self.is_cap_word(i) || self.is_stop_cap(i)) {
+            // ("First Minister Elaine Rutherford": a stop word that opens a title.)
+            let opens_title = |i: usize| {
+                self.toks.get(i + 1).is_some_and(|t| t.is_cap() && t.space_before)
+                    && self.lx.is_role_head(&lower(self.w(i + 1)))
+                    && self.lx.is_role_modifier(&lower(self.w(i)))
+            };
+            if !self.is_cap_word(i) || (self.is_stop_cap(i) && !opens_title(i)) {
                 i += 1;
                 continue;
             }
@@ -861,12 +862,15 @@ impl Ctx<'_> {
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
         // unless the whole is one organisation ("Food and Drug Administration").
         // (Not "Water and Sanitation Minister Naledi Khumalo": one title.)
-        let one_title = self.english
-            && self.longest_known(t0, t0 + 1).is_none()
-            && self.title_ahead(t0, t0, t1)
-            && (t0..t1).find(|&i| matches!(self.w(i), "and" | "&"))
-                < (t0..t1).find(|&i| self.lx.is_role_head(&lower(self.w(i))));
-        if let Some(a) = (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")).filter(|_| !one_title) {
+        let one_title = |a: usize| {
+            self.english
+                && (t0..a).all(|i| !self.lx.is_role_head(&lower(self.w(i))))
+                && self.title_ahead(t0, t0, t1)
+                && self.longest_known(t0, t0 + 1).is_none()
+        };
+        if let Some(a) =
+            (t0 + 1..t1 - 1).find(|&i| matches!(self.w(i), "and" | "&")).filter(|&a| !one_title(a))
+        {
             let b = if self.w(a + 1) == "the" { a + 2 } else { a + 1 };
             let known = |x: usize, y: usize| self.known_org(x, y).is_some() || self.known_loc(x, y).is_some();
             // "Ellery & Stone": an ampersand joins one company's name. "Institute of Strategic and
@@ -2021,13 +2025,15 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                 "Mr" => Some(false),
                 _ => None,
             };
-            let same: Vec<usize> = (0..ents.len())
-                .filter(|&e| {
-                    ents[e].kind == EntityKind::Person
-                        && ents[e].name.split_whitespace().count() >= 2
-                        && ents[e].name.rsplit(' ').next() == Some(r.name.as_str())
-                })
-                .collect();
+            let same: Vec<usize> = match female {
+                Some(_) => (0..ents.len())
+                    .filter(|&e| {
+                        ents[e].kind == EntityKind::Person
+                            && ents[e].name.rsplit_once(' ').is_some_and(|(_, last)| last == r.name)
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             if let (Some(female), true) = (female, same.len() >= 2) {
                 let fits = |e: &usize| {
                     ents[*e].name.split_whitespace().next().is_some_and(|g| LEXICON.is_female_name(g))

@@ -825,7 +825,11 @@ fn sexes(text: &str, toks: &[Token], an: &Analysis) -> Vec<Option<bool>> {
         let end = next.min(toks.len()).min(m.t1 + 20);
         let pronoun = (m.t1..end).take_while(|&i| toks[i].sent == sent && !toks[i].in_quote).find_map(|i| {
             let next = toks.get(i + 1).map_or("", |t| t.text(text));
-            match toks[i].text(text).to_ascii_lowercase().as_str() {
+            let w = toks[i].text(text);
+            if w.len() > 7 || !w.starts_with(['h', 'H', 's', 'S']) {
+                return None;
+            }
+            match w.to_ascii_lowercase().as_str() {
                 "she" | "herself" => Some(1),
                 // "her left thigh", "her first semi-final", not "beat her 6-4" or "told her that".
                 "her"
