@@ -336,6 +336,17 @@ impl Ctx<'_> {
                 j += 1;
             }
         }
+        // "the Spaniard said", "the Brazilian levelled": a person known by a nationality is the
+        // person last spoken of.
+        if lw == "the"
+            && self.toks.get(i + 1).is_some_and(|t| t.is_cap())
+            && LEXICON.is_demonym(self.w(i + 1))
+        {
+            let next = self.toks.get(i + 2);
+            if next.is_none_or(|t| !t.is_cap()) {
+                return Some((self.pronoun(i).map_or(Cand::Skip, Cand::Ent), i + 2));
+            }
+        }
         // "the source said", "the resident added": the unnamed person of an earlier "a source".
         if lw == "the" && ANONYMOUS_NOUNS.contains(&self.w(i + 1)) {
             return Some((Cand::Unnamed, i + 2));
@@ -487,7 +498,9 @@ impl Ctx<'_> {
                 if let Some(e) = self.person_mention(k + 1, end) {
                     return Some(Cand::Ent(e));
                 }
-                if self.last_candidate(lo, k).is_some() {
+                // "The Spaniard, who took charge after leaving Real Betis, said": nothing in a
+                // relative clause is the subject.
+                if self.last_candidate(lo, k).is_some() || matches!(self.w(k + 1), "who" | "whose") {
                     hi = k;
                 }
             }
@@ -714,10 +727,14 @@ impl Ctx<'_> {
     fn pronoun_for_unnamed(&self, q: &QuoteSpan, lo: usize, v: usize) -> bool {
         let pronoun = (lo..v).any(|k| matches!(self.w(k), "he" | "she" | "He" | "She"));
         let same_para = q.open > 0 && self.toks.get(q.open - 1).is_some_and(|t| t.kind != Kind::Break);
+        // (Or the quotation opens the next paragraph: "A nurse, who asked not to be named, said
+        // …\n\n“…,” she said.")
+        let next_para = q.open > 0 && self.toks.get(q.open - 1).is_some_and(|t| t.kind == Kind::Break);
         pronoun
-            && same_para
+            && (same_para || next_para)
             && self.sentence_range(q.open).is_some_and(|(lo, hi)| {
-                self.toks.get(lo).is_some_and(|t| t.para == self.toks[q.open].para)
+                let adjacent = (hi..q.open).all(|k| matches!(self.toks[k].kind, Kind::Break | Kind::Punct));
+                self.toks.get(lo).is_some_and(|t| t.para == self.toks[q.open].para || (next_para && adjacent))
                     && self.unnamed_speaker_in(lo, hi)
             })
     }

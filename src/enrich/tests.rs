@@ -1162,3 +1162,15 @@ fn korean_names_planetary_places_industries_and_storm_names() {
     let e = enrich("The Abuja-based Malaria Free Foundation and the US-led coalition met.", None);
     assert_eq!(kind_of(&e, "Malaria Free Foundation"), Some(EntityKind::Organization), "{:?}", e.entities);
 }
+
+#[test]
+fn the_spaniard_who_left_a_club_said_is_the_person_not_the_club() {
+    let t = "Javier Olmedo praised his side.\n\nThe Spaniard, who took charge in August after leaving \
+             Real Betis, said the turnaround had \"nothing to do with luck\" and credited the staff.";
+    assert_eq!(speaker_of(t, "nothing to do").as_deref(), Some("Javier Olmedo"));
+    // An unnamed speaker's "she said" in the next paragraph stays unnamed.
+    let t = "Javier Olmedo praised his side. A nurse, who asked not to be named because she was not \
+             authorised to speak, said the hospital was running on a generator.\n\n\
+             \"We have patients on oxygen,\" she said.";
+    assert_eq!(speaker_of(t, "We have patients"), None);
+}
