@@ -4,10 +4,12 @@
 //! offsets, dropping scare quotes, and attributing each quotation to an entity with the common
 //! patterns: `"…," X said` / `said X`, `X said: "…"`, `X said the plan is "…"`, `according to X`,
 //! pronouns and role nouns ("he", "the minister", "the ministry"), a speaker named in the previous
-//! sentence, a quotation that continues the previous one, and one that runs into the next.
+//! sentence, a quotation that continues the previous one, one that runs into the next, and the
+//! alternating lines of an exchange (an answer to a question is the other party's). "She" and "he"
+//! choose between people by the sex their titles, honorifics and pronouns give them.
 //! A speaker the text keeps unnamed ("a neighbour", "one official, who asked not to be named",
-//! "the woman's son") gets no name rather than the nearest one. Does not find the entities
-//! themselves ([`super::entities`]).
+//! "the woman's son", "the spokesman" after "a spokesman") gets no name rather than the nearest
+//! one. Does not find the entities themselves ([`super::entities`]).
 
 use super::entities::{resolve_role, Analysis, Ent, POST_NOMINALS};
 use super::lexicon::LEXICON;
