@@ -1069,6 +1069,27 @@ impl Ctx<'_> {
             out.push(self.raw(t0, t1, Hint::Person, None));
             return;
         }
+        // "Real Betis", "Olympique Vernon", "Sporting Braga": a club by its first word.
+        if matches!(
+            first,
+            "Real"
+                | "Atlético"
+                | "Atletico"
+                | "Sporting"
+                | "Olympique"
+                | "Dynamo"
+                | "Dinamo"
+                | "Lokomotiv"
+                | "Spartak"
+                | "Borussia"
+                | "Racing"
+                | "Deportivo"
+                | "Académica"
+                | "Academica"
+        ) {
+            out.push(self.raw(t0, t1, Hint::Org, None));
+            return;
+        }
         if LOC_SUFFIX.contains(&last)
             || quarter
             || LOC_HEADS.contains(&first)
@@ -1102,7 +1123,13 @@ impl Ctx<'_> {
             // "The Severn Vale captain", "the Kaveri Steel board": the team or company of a role.
             let employer =
                 self.toks.get(t1).is_some_and(|t| t.is_lower() && self.lx.is_role_head(t.text(self.text)));
-            if self.english && prev.eq_ignore_ascii_case("the") && employer {
+            // ("Ashbourne Town manager Gary Holt": also without "the" when a name follows the role.)
+            let titled_name_follows = employer
+                && self
+                    .toks
+                    .get(t1 + 1)
+                    .is_some_and(|t| t.is_cap() && self.lx.is_given_name(t.text(self.text)));
+            if self.english && (prev.eq_ignore_ascii_case("the") || titled_name_follows) && employer {
                 out.push(self.raw(t0, t1, Hint::Org, None));
                 return;
             }

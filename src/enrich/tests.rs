@@ -1174,3 +1174,18 @@ fn the_spaniard_who_left_a_club_said_is_the_person_not_the_club() {
              \"We have patients on oxygen,\" she said.";
     assert_eq!(speaker_of(t, "We have patients"), None);
 }
+
+#[test]
+fn clubs_by_their_first_word_or_by_a_manager_named_after_them() {
+    let e = enrich(
+        "Ashbourne Town manager Gary Holt was angry. The Spaniard left Real Betis in May, and \
+         Olympique Vernon wanted him. The Bryn Heulog Care Home closed and Pan-African Wire reported it.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Ashbourne Town"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Real Betis"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Olympique Vernon"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Bryn Heulog Care Home"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Pan-African Wire"), Some(EntityKind::Organization));
+    assert_eq!(role_of(&e, "Gary Holt").as_deref(), Some("Ashbourne Town manager"));
+}
