@@ -55,6 +55,34 @@ const ANONYMOUS_NOUNS: &[&str] = &[
     "commuter",
     "local",
     "veteran",
+    "spectator",
+    "shareholder",
+    "investor",
+    "retiree",
+    "pensioner",
+    "farmer",
+    "fisherman",
+    "nurse",
+    "driver",
+    "shopkeeper",
+    "trader",
+    "vendor",
+    "protester",
+    "demonstrator",
+    "onlooker",
+    "bystander",
+    "motorist",
+    "homeowner",
+    "tenant",
+    "renter",
+    "patient",
+    "evacuee",
+    "villager",
+    "teenager",
+    "mother",
+    "father",
+    "runner",
+    "athlete",
 ];
 /// How a text says a speaker is kept unnamed.
 const ANONYMITY: &[&str] = &[
@@ -622,6 +650,10 @@ impl Ctx<'_> {
         if (start..v).any(|k| matches!(self.w(k), "and" | "but")) {
             return None;
         }
+        // "“…,” said one spectator, a retired schoolteacher": someone the text keeps unnamed.
+        if let Some((Cand::Unnamed, _)) = self.candidate(v + 1) {
+            return Some(Cand::Unnamed);
+        }
         self.first_after(v + 1, (v + 12).min(end)).map(Cand::Ent)
     }
 
@@ -653,7 +685,13 @@ impl Ctx<'_> {
             if let Some(Cand::Ent(e)) = subject {
                 return Some(e);
             }
-            if let Some(e) = self.first_after(v + 1, (v + 8).min(hi)) {
+            // After an unnamed subject only an inverted speaker counts ("A nurse … said the
+            // hospital was running …" names no speaker).
+            let after = self.first_after(v + 1, (v + 8).min(hi)).filter(|&e| {
+                !matches!(subject, Some(Cand::Unnamed))
+                    || self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person)
+            });
+            if let Some(e) = after {
                 return Some(e);
             }
             // "One teacher, who asked not to be named, told me the software “…”": the nearest
@@ -690,9 +728,14 @@ impl Ctx<'_> {
         // The last verb of saying that is not coordinated with an earlier one ("X said … but
         // warned …" is X's).
         let v = (lo..hi).rev().find(|&v| self.is_verb(v) && !self.coordinated_verb(lo, v));
+        // (A person named right after the verb is an inverted speaker: "said Dr X"; "said the
+        // hospital was running …" names no speaker.)
         v.is_some_and(|v| {
             matches!(self.subject_before(lo, v), Some(Cand::Unnamed))
-                && self.first_after(v + 1, (v + 8).min(hi)).is_none()
+                && self
+                    .first_after(v + 1, (v + 5).min(hi))
+                    .filter(|&e| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person))
+                    .is_none()
         })
     }
 

@@ -1189,3 +1189,14 @@ fn clubs_by_their_first_word_or_by_a_manager_named_after_them() {
     assert_eq!(kind_of(&e, "Pan-African Wire"), Some(EntityKind::Organization));
     assert_eq!(role_of(&e, "Gary Holt").as_deref(), Some("Ashbourne Town manager"));
 }
+
+#[test]
+fn unnamed_speakers_after_the_verb_or_before_a_clause_about_an_organisation() {
+    let t = "Harpreet Gill bowled well.\n\n“I have not seen a spell like that since I was a boy,” \
+             said one spectator, a retired schoolteacher from Howrah.";
+    assert_eq!(speaker_of(t, "I have not seen"), None);
+    let t = "Rogelio Baquiran lost his boat. At the Eastern Samar Provincial Hospital in Borongan, staff \
+             were busy. A nurse, who asked not to be named, said the hospital was running on a \
+             generator.\n\n\"We have patients on oxygen,\" she said.";
+    assert_eq!(speaker_of(t, "We have patients"), None);
+}
