@@ -214,7 +214,8 @@ const AREA_NOUNS: &[&str] = &[
 ];
 
 /// Words that open a place's name in other languages: "Plaza Baquedano", "Avenida Libertador".
-const LOC_HEADS: &[&str] = &["Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo"];
+const LOC_HEADS: &[&str] =
+    &["Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount"];
 
 /// Number words that start sentences ("One resident said") and are no names by themselves.
 const NUMBER_WORDS: &[&str] =
@@ -1412,6 +1413,19 @@ impl Ctx<'_> {
                 return;
             }
         }
+        // "the A12 motorway", "the E19": a road by its number.
+        let road_code = w.len() <= 4
+            && w.starts_with(|c: char| c.is_ascii_uppercase())
+            && w[1..].chars().all(|c| c.is_ascii_digit())
+            && w.len() >= 2
+            && matches!(
+                self.w(i + 1),
+                "motorway" | "highway" | "road" | "expressway" | "autobahn" | "freeway"
+            );
+        if road_code {
+            out.push(self.raw(i, i + 1, Hint::Loc, None));
+            return;
+        }
         let hint = if is_acronym(w) { Hint::Org } else { Hint::Unknown };
         let mut r = self.raw(i, i + 1, hint, None);
         r.weak = hint == Hint::Unknown && self.sentence_initial(i);
@@ -1612,6 +1626,13 @@ impl Ctx<'_> {
                         c -= 1;
                     }
                     b = c;
+                    // "former Monterrey mayor X": a qualifier before the owner belongs to the title.
+                    if b > 0
+                        && toks[b - 1].is_lower()
+                        && matches!(self.w(b - 1), "former" | "acting" | "outgoing" | "incoming" | "interim")
+                    {
+                        b -= 1;
+                    }
                 }
                 let mut s = b;
                 while s < stop && self.w(s) == "of" {

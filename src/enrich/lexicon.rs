@@ -27,6 +27,7 @@ const LOCATION_ALIASES: &[(&str, &[&str])] = &[
     ("Washington", &["Washington DC", "Washington D.C."]),
     ("New South Wales", &["NSW"]),
     ("Australian Capital Territory", &["ACT"]),
+    ("The Hague", &["Hague"]),
 ];
 
 /// Words that are never names themselves, even when capitalised (sentence starts, pronouns,
@@ -82,7 +83,7 @@ band festival orchestra choir";
 
 /// Capitalised abbreviations of common nouns, never names.
 const COMMON_ACRONYMS: &str =
-    "AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA GP GPs OLED LCD \
+    "UP NEXT MORE NEW LIVE WATCH READ AI A.I. CEO CEOs CFO COO CTO GDP TV IPO EV EVs LNG GPS CCTV SUV SUVs VAT PR HR DNA GP GPs OLED LCD \
 HIV AIDS COVID COVID-19 MRI ICU ER OK PhD MBA PC PCs USB LED LEDs API APIs VPN FAQ ID IDs PIN ATM ATMs CO2 \
 3D 4G 5G AM PM BC AD RIP UFO DIY VIP VIPs";
 

@@ -1200,3 +1200,18 @@ fn unnamed_speakers_after_the_verb_or_before_a_clause_about_an_organisation() {
              generator.\n\n\"We have patients on oxygen,\" she said.";
     assert_eq!(speaker_of(t, "We have patients"), None);
 }
+
+#[test]
+fn road_codes_lakes_former_mayors_and_heading_words() {
+    let e = enrich(
+        "Tractors blocked the A12 motorway near The Hague. Water levels in Lake Nasser fell, said \
+         former Monterrey mayor Héctor Beltrán Ochoa. UP NEXT: the weather.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "A12"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Hague"), Some(EntityKind::Location));
+    assert_eq!(kind_of(&e, "Lake Nasser"), Some(EntityKind::Location));
+    assert_eq!(role_of(&e, "Héctor Beltrán Ochoa").as_deref(), Some("former Monterrey mayor"));
+    assert_eq!(kind_of(&e, "UP"), None);
+    assert_eq!(kind_of(&e, "NEXT"), None);
+}
