@@ -301,12 +301,35 @@ fn korean_given(w: &str) -> bool {
             && a.starts_with(|c: char| c.is_ascii_uppercase())
             && a[1..].chars().all(|c| c.is_ascii_lowercase())
             && b.chars().all(|c| c.is_ascii_lowercase())
-            && !b.ends_with("ed")
-            && !matches!(
-                b,
-                "led" | "run" | "era" | "old" | "born" | "like" | "made" | "wide" | "free" | "held"
-            )
+            && !compound_tail(b)
     })
+}
+
+/// The English second half of a compound ("Abuja-based", "US-led", "state-run", "Cold War-era").
+fn compound_tail(tail: &str) -> bool {
+    tail.ends_with("ed")
+        || tail.ends_with("ing")
+        || tail.ends_with("ly")
+        || matches!(
+            tail,
+            "run"
+                | "led"
+                | "born"
+                | "era"
+                | "style"
+                | "wide"
+                | "free"
+                | "like"
+                | "made"
+                | "built"
+                | "held"
+                | "bound"
+                | "owned"
+                | "backed"
+                | "funded"
+                | "based"
+                | "old"
+        )
 }
 
 /// Initials: "C.C.", "J.", "J.R.R." (one capital letter before each dot).
@@ -666,32 +689,7 @@ impl Ctx<'_> {
     fn lower_tail(&self, i: usize) -> bool {
         let w = self.w(i);
         w.rsplit('-').next().is_some_and(|tail| {
-            tail.len() < w.len()
-                && tail.starts_with(char::is_lowercase)
-                && (tail.ends_with("ed")
-                    || tail.ends_with("ing")
-                    || tail.ends_with("ly")
-                    || matches!(
-                        tail,
-                        "run"
-                            | "led"
-                            | "born"
-                            | "era"
-                            | "style"
-                            | "wide"
-                            | "free"
-                            | "like"
-                            | "made"
-                            | "built"
-                            | "held"
-                            | "bound"
-                            | "owned"
-                            | "backed"
-                            | "funded"
-                            | "based"
-                            | "era's"
-                            | "old"
-                    ))
+            tail.len() < w.len() && tail.starts_with(char::is_lowercase) && compound_tail(tail)
         })
     }
 
