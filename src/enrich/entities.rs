@@ -2011,6 +2011,16 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                             }
                         }
                     }
+                    // "Rocío Navarrete Ibarra" → "Navarrete": the first of two surnames (a middle
+                    // word that is no given name).
+                    if words.len() == 3
+                        && LEXICON.is_given_name(words[0])
+                        && !LEXICON.is_given_name(words[1])
+                        && words[1].starts_with(char::is_uppercase)
+                        && !NAME_PARTICLES.contains(&words[1])
+                    {
+                        short.entry(words[1].to_string()).or_insert(e);
+                    }
                     if words.len() >= 3 {
                         let rest = words[1..].join(" ");
                         // "Maarten van der Heijden" → "Van der Heijden" at a sentence start.

@@ -399,6 +399,26 @@ impl Ctx<'_> {
                 if !self.toks[j].is_word() {
                     break;
                 }
+                // "the Halifax coach", "the PHF chief": the owner of the role is no part of it.
+                if words.is_empty() && j == i + 1 && self.toks[j].is_cap() {
+                    let owner_end = self
+                        .an
+                        .mention_at
+                        .get(j)
+                        .copied()
+                        .flatten()
+                        .and_then(|mi| self.an.mentions.get(mi as usize))
+                        .filter(|m| self.an.ents.get(m.ent).is_some_and(|e| e.kind != EntityKind::Person))
+                        .map(|m| m.t1)
+                        .or_else(|| LEXICON.is_demonym(self.w(j)).then_some(j + 1));
+                    if let Some(end) = owner_end.filter(|&end| {
+                        LEXICON.is_role_head(&self.w(end).to_lowercase())
+                            && self.toks.get(end).is_some_and(|t| t.is_lower())
+                    }) {
+                        j = end;
+                        continue;
+                    }
+                }
                 if LEXICON.is_role_head(&wj) || LEXICON.is_role_modifier(&wj) {
                     words.push(wj);
                     j += 1;

@@ -1215,3 +1215,14 @@ fn road_codes_lakes_former_mayors_and_heading_words() {
     assert_eq!(kind_of(&e, "UP"), None);
     assert_eq!(kind_of(&e, "NEXT"), None);
 }
+
+#[test]
+fn the_first_of_two_surnames_and_a_role_owned_by_a_place() {
+    let t = "Morena’s candidate, senator Rocío Navarrete Ibarra, led the poll.\n\nNavarrete, speaking at \
+             a rally, said: “It is time this state was governed for the people who work.”";
+    assert_eq!(speaker_of(t, "It is time").as_deref(), Some("Rocío Navarrete Ibarra"));
+    let t = "Mariners coach Denis Thibodeau was frustrated. Goalie Mathis Gagnon made 30 saves.\n\n\
+             The Halifax coach said Gagnon had \"given us a chance to win every night this month\" and \
+             would start again.";
+    assert_eq!(speaker_of(t, "given us").as_deref(), Some("Denis Thibodeau"));
+}
