@@ -2014,7 +2014,6 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                     // "Rocío Navarrete Ibarra" → "Navarrete": the first of two surnames (a middle
                     // word that is no given name).
                     if words.len() == 3
-                        && LEXICON.is_given_name(words[0])
                         && !LEXICON.is_given_name(words[1])
                         && words[1].starts_with(char::is_uppercase)
                         && !NAME_PARTICLES.contains(&words[1])
