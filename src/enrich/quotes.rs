@@ -366,6 +366,35 @@ impl Ctx<'_> {
                 j += 1;
             }
         }
+        // "said the Connecticut Democrat": the person tagged "D-Conn." earlier.
+        if lw == "the" {
+            if let Some(m) = self
+                .an
+                .mention_at
+                .get(i + 1)
+                .copied()
+                .flatten()
+                .and_then(|mi| self.an.mentions.get(mi as usize))
+            {
+                let party = match self.w(m.t1) {
+                    "Democrat" => Some('D'),
+                    "Republican" => Some('R'),
+                    "Independent" => Some('I'),
+                    _ => None,
+                };
+                let state = self
+                    .an
+                    .ents
+                    .get(m.ent)
+                    .filter(|e| e.kind == EntityKind::Location)
+                    .map(|e| e.name.as_str());
+                if let (Some(party), Some(state)) = (party, state) {
+                    if let Some(e) = self.tagged_person(party, state) {
+                        return Some((Cand::Ent(e), m.t1 + 1));
+                    }
+                }
+            }
+        }
         // "the Spaniard said", "the Brazilian levelled": a person known by a nationality is the
         // person last spoken of.
         if lw == "the"
@@ -500,6 +529,21 @@ impl Ctx<'_> {
             }
         }
         Some(person)
+    }
+
+    /// The person written with the party-state tag `party`-`state` ("Sen. Mark Halloran, D-Conn.,").
+    fn tagged_person(&self, party: char, state: &str) -> Option<usize> {
+        self.an.mentions.iter().find_map(|m| {
+            let person = self.an.ents.get(m.ent).is_some_and(|e| e.kind == EntityKind::Person);
+            let tag = self.w(m.t1 + 1);
+            let (p, abbr) = tag.split_once('-')?;
+            let fits = person
+                && toks_is(self.toks, m.t1, ',')
+                && p.len() == 1
+                && p.starts_with(party)
+                && (abbr == state || LEXICON.state_abbreviation(abbr) == Some(state));
+            fits.then_some(m.ent)
+        })
     }
 
     /// A quotation that is its paragraph's only content.

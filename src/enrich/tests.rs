@@ -1226,3 +1226,12 @@ fn the_first_of_two_surnames_and_a_role_owned_by_a_place() {
              would start again.";
     assert_eq!(speaker_of(t, "given us").as_deref(), Some("Denis Thibodeau"));
 }
+
+#[test]
+fn the_connecticut_democrat_is_the_senator_tagged_d_conn() {
+    let t = "Sen. Mark Halloran, D-Conn., and Sen. Jim Pruett, R-Utah, pressed Brennan.\n\n\
+             “You spent $14 million lobbying this building last year,” said the Connecticut Democrat.\n\n\
+             “We need rules,” said the Utah Republican.";
+    assert_eq!(speaker_of(t, "You spent").as_deref(), Some("Mark Halloran"));
+    assert_eq!(speaker_of(t, "We need").as_deref(), Some("Jim Pruett"));
+}
