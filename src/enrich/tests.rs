@@ -113,7 +113,7 @@ fn offsets_are_character_offsets() {
 fn roles_from_titles_and_appositions() {
     let t = "Egyptian Foreign Minister Sameh Shoukry met Nate Evans, spokesperson for the US mission to the United Nations, and Israel's defense minister, Yoav Gallant.";
     let e = enrich(t, None);
-    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    let role = |n: &str| role_of(&e, n);
     assert_eq!(role("Sameh Shoukry").as_deref(), Some("Egyptian Foreign Minister"));
     assert_eq!(role("Nate Evans").as_deref(), Some("spokesperson for the US mission to the United Nations"));
     assert_eq!(role("Yoav Gallant").as_deref(), Some("Israel's defense minister"));
@@ -224,7 +224,7 @@ fn datelines_state_abbreviations_initials_and_particles() {
     let t =
         "SAN JOSE, Calif. — C.C. Wei, TSMC’s chairman, met General Abdel Fattah al-Burhan near El Fasher.";
     let e = enrich(t, None);
-    let kind = |n: &str| e.entities.iter().find(|x| x.name == n).map(|x| x.kind);
+    let kind = |n: &str| kind_of(&e, n);
     assert_eq!(kind("San Jose"), Some(EntityKind::Location));
     assert_eq!(kind("California"), Some(EntityKind::Location));
     assert_eq!(kind("C.C. Wei"), Some(EntityKind::Person));
@@ -580,7 +580,7 @@ fn unknown_names_ending_in_a_place_or_organisation_word_get_that_type() {
          Railway and the Kharadi Residents' Forum asked for answers.",
         None,
     );
-    let kind = |n: &str| e.entities.iter().find(|x| x.name == n).map(|x| x.kind);
+    let kind = |n: &str| kind_of(&e, n);
     assert_eq!(kind("Khadakwasla Dam"), Some(EntityKind::Location));
     assert_eq!(kind("Shivajinagar Road"), Some(EntityKind::Location));
     assert_eq!(kind("Fairbourne Railway"), Some(EntityKind::Organization));
@@ -661,7 +661,7 @@ fn the_name_before_a_lowercase_title_says_whose_title_it_is() {
         "Ravenscourt manager Gareth Pennock praised his side. Brightwater Securities analyst Sofia Lindqvist disagreed. On Tuesday head coach Stefan Moller left.",
         None,
     );
-    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    let role = |n: &str| role_of(&e, n);
     assert_eq!(role("Gareth Pennock").as_deref(), Some("Ravenscourt manager"));
     assert_eq!(role("Sofia Lindqvist").as_deref(), Some("Brightwater Securities analyst"));
     assert_eq!(role("Stefan Moller").as_deref(), Some("head coach"));
@@ -760,7 +760,7 @@ fn roles_before_names_after_a_preposition_or_with_lowercase_qualifiers() {
          backbench MP Owen Lathbury, would limit rises.",
         None,
     );
-    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    let role = |n: &str| role_of(&e, n);
     assert_eq!(role("Dean Harwell").as_deref(), Some("referee"), "{:?}", e.entities);
     assert_eq!(role("Lucía Ferrándiz").as_deref(), Some("co-author"));
     assert_eq!(role("Owen Lathbury").as_deref(), Some("backbench MP"));
@@ -943,7 +943,7 @@ fn titles_with_a_complement_an_owner_noun_or_a_rank_before_the_name() {
          Tom Akande watched.",
         None,
     );
-    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    let role = |n: &str| role_of(&e, n);
     assert_eq!(role("Markus Feld").as_deref(), Some("Nordwagen board member for human resources"));
     assert_eq!(role("Henrik Solberg").as_deref(), Some("UN special envoy for maritime security"));
     assert_eq!(role("Claire Dunmore").as_deref(), Some("band’s manager"));
@@ -1030,7 +1030,7 @@ fn portfolios_joined_by_and_and_who_heads_give_roles() {
          National Security Adviser Tzachi Hanegbi will travel.",
         None,
     );
-    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    let role = |n: &str| role_of(&e, n);
     assert_eq!(role("Naledi Khumalo").as_deref(), Some("Water and Sanitation Minister"), "{:?}", e.entities);
     assert_eq!(role("Stefanie Kraus").as_deref(), Some("head of IGMT in Lower Saxony"));
     // Two titled people joined by "and" stay two.
@@ -1073,7 +1073,7 @@ fn playing_positions_first_minister_and_a_spokesman_after_whose_are_roles() {
          Wildfire information officer Priya Sandhu said crews were ready.",
         None,
     );
-    let role = |n: &str| e.entities.iter().find(|x| x.name == n).and_then(|x| x.role.clone());
+    let role = |n: &str| role_of(&e, n);
     assert_eq!(role("Rohan Deshmukh").as_deref(), Some("Left-arm spinner"), "{:?}", e.entities);
     assert_eq!(role("Callum Reddaway").as_deref(), Some("opener"));
     assert_eq!(role("Aditya Joshi").as_deref(), Some("wicketkeeper"));
