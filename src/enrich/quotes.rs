@@ -11,7 +11,7 @@
 //! "the woman's son", "the spokesman" after "a spokesman") gets no name rather than the nearest
 //! one. Does not find the entities themselves ([`super::entities`]).
 
-use super::entities::{resolve_role, Analysis, Ent, POST_NOMINALS};
+use super::entities::{resolve_role, Analysis, Ent, Mention, POST_NOMINALS};
 use super::lexicon::LEXICON;
 use super::text::{capitalise, Kind, QuoteSpan, Token};
 use crate::model::{EntityKind, Quote};
@@ -155,9 +155,22 @@ enum Cand {
     Unnamed,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn w(&self, i: usize) -> &str {
         self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    /// The mention that starts at token `i`.
+    fn mention_at(&self, i: usize) -> Option<&'a Mention> {
+        self.an.mention_at.get(i).copied().flatten().and_then(|mi| self.an.mentions.get(mi as usize))
+    }
+
+    fn kind(&self, e: usize) -> Option<EntityKind> {
+        self.an.ents.get(e).map(|x| x.kind)
+    }
+
+    fn is_person(&self, e: usize) -> bool {
+        self.kind(e) == Some(EntityKind::Person)
     }
 
     fn is_verb(&self, i: usize) -> bool {
@@ -171,10 +184,15 @@ impl Ctx<'_> {
 
     /// The person a pronoun at token `p` refers to.
     fn pronoun(&self, p: usize) -> Option<usize> {
+        self.latest_person(p, None)
+    }
+
+    /// The person spoken of (as a subject or speaker) last before `p`, other than `except`.
+    fn latest_person(&self, p: usize, except: Option<usize>) -> Option<usize> {
         self.salience
             .iter()
             .rev()
-            .find(|&&(pos, e)| pos < p && self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person))
+            .find(|&&(pos, e)| pos < p && Some(e) != except && self.is_person(e))
             .map(|&(_, e)| e)
     }
 
@@ -185,10 +203,7 @@ impl Ctx<'_> {
         let mut recent: Vec<usize> = Vec::with_capacity(3);
         let mut first_pos = None;
         for &(pos, e) in self.salience.iter().rev() {
-            if pos < p
-                && self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person)
-                && !recent.contains(&e)
-            {
+            if pos < p && self.is_person(e) && !recent.contains(&e) {
                 first_pos = first_pos.or(Some(pos));
                 recent.push(e);
                 if recent.len() == 3 {
@@ -206,7 +221,7 @@ impl Ctx<'_> {
             .rev()
             .filter(|m| m.t0 < p && first_pos.is_none_or(|fp| m.t0 > fp))
             .filter(|m| !self.toks.get(m.t0).is_some_and(|t| t.in_quote))
-            .find(|m| self.an.ents.get(m.ent).is_some_and(|x| x.kind == EntityKind::Person))
+            .find(|m| self.is_person(m.ent))
             .map(|m| m.ent)
             .filter(|&e| sex(e) == Some(female));
         if let Some(e) =
@@ -232,13 +247,11 @@ impl Ctx<'_> {
             let b = if t0 > 0 && self.w(t0 - 1) == "the" { t0 - 1 } else { t0 };
             b > 0 && matches!(self.w(b - 1), "told" | "on" | "via" | "through")
         };
-        let said = |m: &&super::entities::Mention| {
-            m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote) && !told(m.t0)
-        };
+        let said = |m: &&Mention| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote) && !told(m.t0);
         // One named as the object of a preposition ("pull out of Saltmarsh Festival") is a weaker
         // antecedent than one that acted, unless it owns something ("at Nordhaven's online arm").
         // ("a spokesperson for X", "according to X", "the head of X" name the one who speaks.)
-        let object = |m: &&super::entities::Mention| {
+        let object = |m: &&Mention| {
             let mut b = m.t0;
             if b > 0 && self.w(b - 1) == "the" {
                 b -= 1;
@@ -312,8 +325,7 @@ impl Ctx<'_> {
         if t.in_quote {
             return None;
         }
-        if let Some(mi) = self.an.mention_at.get(i).copied().flatten() {
-            let m = self.an.mentions.get(mi as usize)?;
+        if let Some(m) = self.mention_at(i) {
             let e = self.an.ents.get(m.ent)?;
             let c = if e.kind == EntityKind::Location { Cand::Skip } else { Cand::Ent(m.ent) };
             return Some((c, m.t1.max(i + 1)));
@@ -341,26 +353,17 @@ impl Ctx<'_> {
                     // "a spokeswoman for Harbour Holdings said": the organisation speaks.
                     if matches!(self.w(j + 1), "for" | "at") {
                         let o = if self.w(j + 2) == "the" { j + 3 } else { j + 2 };
-                        let org = self.an.mention_at.get(o).copied().flatten().and_then(|mi| {
-                            let m = self.an.mentions.get(mi as usize)?;
-                            let org = self.an.ents.get(m.ent)?.kind == EntityKind::Organization;
-                            org.then_some((m.ent, m.t1))
-                        });
+                        let org = self
+                            .mention_at(o)
+                            .filter(|m| self.kind(m.ent) == Some(EntityKind::Organization))
+                            .map(|m| (m.ent, m.t1));
                         if let Some((e, end)) = org {
                             return Some((Cand::Ent(e), end));
                         }
                     }
                     return Some((Cand::Unnamed, j + 1));
                 }
-                if !self.toks[j].is_lower()
-                    && self.an.mention_at.get(j).copied().flatten().is_some_and(|mi| {
-                        self.an
-                            .mentions
-                            .get(mi as usize)
-                            .and_then(|m| self.an.ents.get(m.ent))
-                            .is_some_and(|e| e.kind == EntityKind::Person)
-                    })
-                {
+                if !self.toks[j].is_lower() && self.mention_at(j).is_some_and(|m| self.is_person(m.ent)) {
                     break;
                 }
                 j += 1;
@@ -368,14 +371,7 @@ impl Ctx<'_> {
         }
         // "said the Connecticut Democrat": the person tagged "D-Conn." earlier.
         if lw == "the" {
-            if let Some(m) = self
-                .an
-                .mention_at
-                .get(i + 1)
-                .copied()
-                .flatten()
-                .and_then(|mi| self.an.mentions.get(mi as usize))
-            {
+            if let Some(m) = self.mention_at(i + 1) {
                 let party = match self.w(m.t1) {
                     "Democrat" => Some('D'),
                     "Republican" => Some('R'),
@@ -431,13 +427,8 @@ impl Ctx<'_> {
                 // "the Halifax coach", "the PHF chief": the owner of the role is no part of it.
                 if words.is_empty() && j == i + 1 && self.toks[j].is_cap() {
                     let owner_end = self
-                        .an
-                        .mention_at
-                        .get(j)
-                        .copied()
-                        .flatten()
-                        .and_then(|mi| self.an.mentions.get(mi as usize))
-                        .filter(|m| self.an.ents.get(m.ent).is_some_and(|e| e.kind != EntityKind::Person))
+                        .mention_at(j)
+                        .filter(|m| self.kind(m.ent).is_some_and(|k| k != EntityKind::Person))
                         .map(|m| m.t1)
                         .or_else(|| LEXICON.is_demonym(self.w(j)).then_some(j + 1));
                     if let Some(end) = owner_end.filter(|&end| {
@@ -451,29 +442,23 @@ impl Ctx<'_> {
                 if LEXICON.is_role_head(&wj) || LEXICON.is_role_modifier(&wj) {
                     words.push(wj);
                     j += 1;
-                } else if (LEXICON.is_org_word(self.w(j))
+                    continue;
+                }
+                let org_noun = LEXICON.is_org_word(self.w(j))
                     || LEXICON.is_org_word(&capitalise(&wj))
-                    || LEXICON.is_org_descriptor(&wj))
-                    && self.toks.get(j + 1).is_some_and(|t| t.kind == Kind::Possessive)
+                    || LEXICON.is_org_descriptor(&wj);
+                if org_noun
                     && words.is_empty()
+                    && self.toks.get(j + 1).is_some_and(|t| t.kind == Kind::Possessive)
                 {
                     // "the government’s top spokesperson": the owner; the role follows.
                     j += 2;
-                } else if LEXICON.is_org_word(self.w(j))
-                    || LEXICON.is_org_word(&capitalise(&wj))
-                    || LEXICON.is_org_descriptor(&wj)
-                {
+                } else if org_noun {
                     // "the ministry" → the ministry named before; "the group" → the organisation
                     // last spoken of.
                     let org = self.latest_org_with(i, &wj).or_else(|| self.latest_org(i));
                     // "the Ministry of Health": go on after the whole name.
-                    let end = self
-                        .an
-                        .mention_at
-                        .get(j)
-                        .copied()
-                        .flatten()
-                        .and_then(|mi| self.an.mentions.get(mi as usize));
+                    let end = self.mention_at(j);
                     return Some((org.map_or(Cand::Skip, Cand::Ent), end.map_or(j + 1, |m| m.t1.max(j + 1))));
                 } else {
                     break;
@@ -511,10 +496,8 @@ impl Ctx<'_> {
         let mut k = first;
         while k < comma {
             let w = self.w(k).trim_end_matches('.');
-            if let Some(m) =
-                self.an.mention_at.get(k).copied().flatten().and_then(|mi| self.an.mentions.get(mi as usize))
-            {
-                if self.an.ents.get(m.ent).is_none_or(|e| e.kind != EntityKind::Person) {
+            if let Some(m) = self.mention_at(k) {
+                if !self.is_person(m.ent) {
                     return None;
                 }
                 person = Some(m.ent);
@@ -534,7 +517,7 @@ impl Ctx<'_> {
     /// The person written with the party-state tag `party`-`state` ("Sen. Mark Halloran, D-Conn.,").
     fn tagged_person(&self, party: char, state: &str) -> Option<usize> {
         self.an.mentions.iter().find_map(|m| {
-            let person = self.an.ents.get(m.ent).is_some_and(|e| e.kind == EntityKind::Person);
+            let person = self.is_person(m.ent);
             let tag = self.w(m.t1 + 1);
             let (p, abbr) = tag.split_once('-')?;
             let fits = person
@@ -556,12 +539,7 @@ impl Ctx<'_> {
 
     /// The person spoken of last before `p` who is not `a`: the other party of an exchange.
     fn partner(&self, p: usize, a: usize) -> Option<usize> {
-        self.salience
-            .iter()
-            .rev()
-            .filter(|&&(pos, e)| pos < p && e != a)
-            .find(|&&(_, e)| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person))
-            .map(|&(_, e)| e)
+        self.latest_person(p, Some(a))
     }
 
     /// Whether `head` (a role noun) came before `p` after "a"/"an"/"one" ("A Nordwagen spokesman").
@@ -604,9 +582,8 @@ impl Ctx<'_> {
 
     /// The person whose mention is exactly tokens `t0..t1`.
     fn person_mention(&self, t0: usize, t1: usize) -> Option<usize> {
-        let mi = self.an.mention_at.get(t0).copied().flatten()?;
-        let m = self.an.mentions.get(mi as usize)?;
-        let person = self.an.ents.get(m.ent).is_some_and(|e| e.kind == EntityKind::Person);
+        let m = self.mention_at(t0)?;
+        let person = self.is_person(m.ent);
         (person && m.t0 == t0 && m.t1 == t1).then_some(m.ent)
     }
 
@@ -643,7 +620,7 @@ impl Ctx<'_> {
             }
             if let Some((c, next)) = self.candidate(i) {
                 if let Cand::Ent(e) = c {
-                    if self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person) {
+                    if self.is_person(e) {
                         return Some(e);
                     }
                     fallback = fallback.or(Some(e));
@@ -751,10 +728,9 @@ impl Ctx<'_> {
             }
             // After an unnamed subject only an inverted speaker counts ("A nurse … said the
             // hospital was running …" names no speaker).
-            let after = self.first_after(v + 1, (v + 8).min(hi)).filter(|&e| {
-                !matches!(subject, Some(Cand::Unnamed))
-                    || self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person)
-            });
+            let after = self
+                .first_after(v + 1, (v + 8).min(hi))
+                .filter(|&e| !matches!(subject, Some(Cand::Unnamed)) || self.is_person(e));
             if let Some(e) = after {
                 return Some(e);
             }
@@ -796,10 +772,7 @@ impl Ctx<'_> {
         // hospital was running …" names no speaker.)
         v.is_some_and(|v| {
             matches!(self.subject_before(lo, v), Some(Cand::Unnamed))
-                && self
-                    .first_after(v + 1, (v + 5).min(hi))
-                    .filter(|&e| self.an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person))
-                    .is_none()
+                && self.first_after(v + 1, (v + 5).min(hi)).filter(|&e| self.is_person(e)).is_none()
         })
     }
 
@@ -835,12 +808,11 @@ impl Ctx<'_> {
     /// quotation, in the same paragraph.
     fn pronoun_for_unnamed(&self, q: &QuoteSpan, lo: usize, v: usize) -> bool {
         let pronoun = (lo..v).any(|k| matches!(self.w(k), "he" | "she" | "He" | "She"));
-        let same_para = q.open > 0 && self.toks.get(q.open - 1).is_some_and(|t| t.kind != Kind::Break);
-        // (Or the quotation opens the next paragraph: "A nurse, who asked not to be named, said
-        // …\n\n“…,” she said.")
+        // The sentence before is in the quotation's paragraph, or ends the one before when the
+        // quotation opens its own ("A nurse, who asked not to be named, said …\n\n“…,” she said.").
         let next_para = q.open > 0 && self.toks.get(q.open - 1).is_some_and(|t| t.kind == Kind::Break);
         pronoun
-            && (same_para || next_para)
+            && q.open > 0
             && self.sentence_range(q.open).is_some_and(|(lo, hi)| {
                 let adjacent = (hi..q.open).all(|k| matches!(self.toks[k].kind, Kind::Break | Kind::Punct));
                 self.toks.get(lo).is_some_and(|t| t.para == self.toks[q.open].para || (next_para && adjacent))
