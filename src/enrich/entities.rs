@@ -217,6 +217,24 @@ const AREA_NOUNS: &[&str] = &[
 const LOC_HEADS: &[&str] =
     &["Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount"];
 
+/// Words that open a sports club's name: "Real Betis", "Olympique Vernon", "Sporting Braga".
+const CLUB_PREFIXES: &[&str] = &[
+    "Real",
+    "Atlético",
+    "Atletico",
+    "Sporting",
+    "Olympique",
+    "Dynamo",
+    "Dinamo",
+    "Lokomotiv",
+    "Spartak",
+    "Borussia",
+    "Racing",
+    "Deportivo",
+    "Académica",
+    "Academica",
+];
+
 /// Number words that start sentences ("One resident said") and are no names by themselves.
 const NUMBER_WORDS: &[&str] =
     &["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"];
@@ -1051,8 +1069,9 @@ impl Ctx<'_> {
         // its field and its country.
         // ("Nova Scotia Health": the place first.)
         if (t0 + 1..t1).any(|k| {
-            (self.known_loc(k, t1).is_some() && (t0..k).all(|i| SECTOR_WORDS.contains(&self.w(i))))
-                || (self.known_loc(t0, k).is_some() && (k..t1).all(|i| SECTOR_WORDS.contains(&self.w(i))))
+            // (The word test first: the lexicon look-up builds the span's text.)
+            ((t0..k).all(|i| SECTOR_WORDS.contains(&self.w(i))) && self.known_loc(k, t1).is_some())
+                || ((k..t1).all(|i| SECTOR_WORDS.contains(&self.w(i))) && self.known_loc(t0, k).is_some())
         }) {
             out.push(self.raw(t0, t1, Hint::Org, None));
             return;
@@ -1069,23 +1088,7 @@ impl Ctx<'_> {
             return;
         }
         // "Real Betis", "Olympique Vernon", "Sporting Braga": a club by its first word.
-        if matches!(
-            first,
-            "Real"
-                | "Atlético"
-                | "Atletico"
-                | "Sporting"
-                | "Olympique"
-                | "Dynamo"
-                | "Dinamo"
-                | "Lokomotiv"
-                | "Spartak"
-                | "Borussia"
-                | "Racing"
-                | "Deportivo"
-                | "Académica"
-                | "Academica"
-        ) {
+        if CLUB_PREFIXES.contains(&first) {
             out.push(self.raw(t0, t1, Hint::Org, None));
             return;
         }
@@ -1186,24 +1189,19 @@ impl Ctx<'_> {
         if self.lx.is_role_head(&first) || self.lx.is_honorific(&first) {
             return false;
         }
-        // "an analyst at Morgan Kirby": a firm may be named after a person.
-        let employer_at = t0 >= 2
-            && self.w(t0 - 1) == "at"
-            && self.toks[t0 - 2].is_lower()
-            && self.lx.is_role_head(self.w(t0 - 2))
-            && t1 - t0 >= 2;
-        if self.lx.is_given_name(self.w(t0)) {
-            return employer_at;
-        }
-        let before = t0
-            .checked_sub(1)
-            .and_then(|p| self.toks.get(p))
-            .is_some_and(|t| t.is_lower() && self.lx.is_org_descriptor(t.text(self.text)));
         // "an analyst at Bernstein Research": the employer of a role.
         let employer = t0 >= 2
             && matches!(self.w(t0 - 1), "at" | "with")
             && self.toks[t0 - 2].is_lower()
             && self.lx.is_role_head(self.w(t0 - 2));
+        if self.lx.is_given_name(self.w(t0)) {
+            // "an analyst at Morgan Kirby": a firm may be named after a person.
+            return employer && self.w(t0 - 1) == "at" && t1 - t0 >= 2;
+        }
+        let before = t0
+            .checked_sub(1)
+            .and_then(|p| self.toks.get(p))
+            .is_some_and(|t| t.is_lower() && self.lx.is_org_descriptor(t.text(self.text)));
         // "told the Braunschweiger Rundschau newspaper": the descriptor after the name.
         // (Not "the Paris-based group", "the Dutch company".)
         let after = t0.checked_sub(1).is_some_and(|p| self.w(p).eq_ignore_ascii_case("the"))
