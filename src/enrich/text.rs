@@ -72,8 +72,9 @@ fn is_double_quote(c: char) -> bool {
 /// double one (and, for the straight mark, which also writes "'90s", at least two).
 fn quotes_with_single_marks(text: &str) -> bool {
     // Most texts have no ‘ and no ' opening a word: a byte search settles them without decoding.
+    let typographic = text.contains('\u{2018}');
     let straight = text.contains(" '") || text.contains("\n'") || text.starts_with('\'');
-    if !text.contains('\u{2018}') && !straight {
+    if !typographic && !straight {
         return false;
     }
     let (mut single, mut double) = (0usize, 0usize);
@@ -91,7 +92,7 @@ fn quotes_with_single_marks(text: &str) -> bool {
         }
         prev = Some(c);
     }
-    single > double && (single >= 2 || text.contains('\u{2018}'))
+    single > double && (single >= 2 || typographic)
 }
 
 /// In a text quoted with single marks: is this ‘ or ’ (outside a word) a quotation mark? An ’
