@@ -59,27 +59,33 @@ impl Writer<'_> {
         }
         let starts_space = decoded.starts_with(|c: char| c.is_whitespace());
         let ends_space = decoded.ends_with(|c: char| c.is_whitespace());
-        let mut first = true;
-        for w in decoded.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()) {
-            if first {
-                if starts_space {
-                    self.gap(Gap::Space);
-                }
-                first = false;
-            } else {
+        let mut words = words_of(&decoded);
+        let Some(first) = words.next() else {
+            // A whitespace-only text: a space is pending.
+            if starts_space {
                 self.gap(Gap::Space);
             }
-            self.flush_gap();
-            self.ensure_text_block();
-            if self.bullet {
-                self.text.push_str("- ");
-                self.bullet = false;
-            }
-            self.text.push_str(w);
-            escape_into(&mut self.html, w);
+            return;
+        };
+        if starts_space {
+            self.gap(Gap::Space);
         }
-        // Trailing space after words, or a whitespace-only text: a space is pending.
-        if ends_space || (first && starts_space) {
+        self.flush_gap();
+        self.ensure_text_block();
+        if self.bullet {
+            self.text.push_str("- ");
+            self.bullet = false;
+        }
+        // The words one space apart, then the same run escaped into the HTML. No per-word gap
+        // bookkeeping: after the first word the text is not empty and every gap is a space.
+        let from = self.text.len();
+        self.text.push_str(first);
+        for w in words {
+            self.text.push(' ');
+            self.text.push_str(w);
+        }
+        escape_into(&mut self.html, &self.text[from..]);
+        if ends_space {
             self.gap(Gap::Space);
         }
     }
@@ -129,6 +135,47 @@ impl Writer<'_> {
             self.implicit_p = false;
         }
         self.gap(Gap::Para);
+    }
+}
+
+/// The words of `s` (split at every `char::is_whitespace` character, empty pieces skipped).
+/// Bytes are classified without decoding: only a few lead bytes can start a non-ASCII space.
+fn words_of(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        // Skip whitespace, then take the word up to the next whitespace.
+        let mut start = None;
+        while i < b.len() {
+            let (ws, len) = space_at(s, i);
+            if ws {
+                if let Some(st) = start {
+                    return Some(&s[st..i]);
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+            i += len;
+        }
+        start.map(|st| &s[st..])
+    })
+}
+
+/// Is there a whitespace character at byte `i` (a character boundary), and how long is it?
+fn space_at(s: &str, i: usize) -> (bool, usize) {
+    let b = s.as_bytes()[i];
+    match b {
+        b'\t'..=b'\r' | b' ' => (true, 1),
+        0..=0x7f => (false, 1),
+        // Lead bytes of U+0085, U+00A0, U+1680, U+2000..U+205F and U+3000.
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        }
+        // Any other lead byte: skip the whole character.
+        0xc0..=0xdf => (false, 2),
+        0xe0..=0xef => (false, 3),
+        _ => (false, 4),
     }
 }
 
@@ -356,5 +403,28 @@ fn leave(w: &mut Writer, id: u32, tag: Tag) {
     }
     if !inline {
         w.gap(Gap::Para);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_at_every_kind_of_space() {
+        let samples = [
+            "",
+            " ",
+            "one",
+            " two  words\n",
+            "a\u{b}b\u{c}c\rd",
+            "no\u{a0}break\u{2009}thin\u{3000}ideographic\u{85}next",
+            "é ü 東京 \u{1F600}x \u{202f}y\u{205f}z",
+            "Łódź\u{2028}line\u{2029}para\u{1680}ogham",
+        ];
+        for s in samples {
+            let expected: Vec<&str> = s.split(char::is_whitespace).filter(|w| !w.is_empty()).collect();
+            assert_eq!(words_of(s).collect::<Vec<_>>(), expected, "{s:?}");
+        }
     }
 }

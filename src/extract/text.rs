@@ -255,22 +255,46 @@ pub fn clean(raw: &str) -> String {
     collapse(&decode_entities(raw))
 }
 
-/// Escapes text for HTML output.
+/// Escapes text for HTML output. Copies the runs between special characters whole (this runs
+/// on every word of every article).
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
 }
 
-/// Number of words (runs of alphanumerics) in `s`.
+/// Number of words (runs of alphanumerics) in `s`. ASCII is classified byte by byte; other
+/// characters are decoded (a word may be letters of any script).
 pub fn word_count(s: &str) -> usize {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+    let b = s.as_bytes();
+    let (mut count, mut in_word, mut i) = (0, false, 0);
+    while i < b.len() {
+        let alnum = if b[i].is_ascii() {
+            i += 1;
+            b[i - 1].is_ascii_alphanumeric()
+        } else {
+            let Some(c) = s[i..].chars().next() else { break };
+            i += c.len_utf8();
+            c.is_alphanumeric()
+        };
+        if alnum && !in_word {
+            count += 1;
+        }
+        in_word = alnum;
+    }
+    count
 }
 
 #[cfg(test)]
@@ -284,6 +308,21 @@ mod tests {
             "a & b été ’ ’ &bogus; &"
         );
         assert_eq!(decode_entities("&#99999999999;x"), "\u{fffd}x");
+    }
+
+    #[test]
+    fn words_of_any_script_are_counted() {
+        for t in ["", "  ", "one", "a-b c", "don't stop", "Łódź, 2024 — 東京 x", "\u{a0}é\u{2003}ß."] {
+            let expected = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+            assert_eq!(word_count(t), expected, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn escaping() {
+        let mut out = String::from("x");
+        escape_into(&mut out, "a<b & \"c\"> é&");
+        assert_eq!(out, "xa&lt;b &amp; &quot;c&quot;&gt; é&amp;");
     }
 
     #[test]
