@@ -143,7 +143,7 @@ const NEGATIVE_PARTS: &[&str] = &[
 ];
 
 /// Whole words (between `-`, `_`, space) in class/id values that mark boilerplate.
-/// Lower-case, at most 8 bytes each: looked up packed into integers ([`NEGATIVE_KEYS`]).
+/// Lower-case ASCII letters.
 const NEGATIVE_WORDS: &[&[u8]] = &[
     b"ad",
     b"ads",
@@ -210,96 +210,153 @@ struct Mark {
     junk_role: bool,
     /// schema.org `itemprop="articleBody"`.
     article_body: bool,
+    /// Dropped in every mode, with its subtree: an element that never holds article text, a
+    /// hidden one, a boilerplate landmark, a page header outside the article.
+    junk: bool,
 }
 
 /// The [`Mark`] of every node (text nodes and the document get the default).
 fn marks<'a>(dom: &Dom<'a>) -> Vec<Mark> {
     let mut out = vec![Mark::default(); dom.nodes.len()];
-    // Pages repeat a few hundred class names over thousands of elements: judge each value once.
-    let mut verdicts: FxHashMap<&'a str, (bool, bool)> = FxHashMap::default();
+    // Pages repeat a few hundred class names over thousands of elements: each distinct value is
+    // judged once, and all of them in one automaton pass (a search per value cost more in
+    // set-up than in scanning). `slots[i]` = the value numbers of node i's class and id.
+    let mut numbers: FxHashMap<&'a str, u32> = FxHashMap::default();
+    numbers.reserve(512);
+    let mut values: Vec<&'a str> = Vec::with_capacity(512);
+    let mut slots: Vec<(u32, u32)> = vec![(NO_VALUE, NO_VALUE); dom.nodes.len()];
+    // Inside an element that is dropped whatever the mode (`junk`), class and id are never
+    // consulted: they are not judged. (itemprop still is: it protects the ancestors.)
+    let mut junk_below = vec![false; dom.nodes.len()];
     for (i, mark) in out.iter_mut().enumerate() {
         let id = i as u32;
-        if dom.tag(id).is_none() {
+        let Some(tag) = dom.tag(id) else { continue };
+        let attrs = read_attrs(dom, id);
+        mark.hidden = attrs.hidden || attrs.style.is_some_and(hides);
+        mark.junk_role = attrs.role.is_some_and(is_junk_role);
+        mark.article_body = attrs.itemprop.is_some_and(|v| v.contains("articleBody"));
+        mark.junk = is_junk_tag(tag)
+            || mark.hidden
+            || mark.junk_role
+            || (tag == Tag::Header && !inside_article(dom, id));
+        let parent_junk = junk_below.get(dom.parent(id) as usize).copied().unwrap_or(false);
+        junk_below[i] = parent_junk || mark.junk;
+        if junk_below[i] {
             continue;
         }
-        // The first occurrence of each attribute counts, as in `Dom::attr`.
-        let (mut class, mut idv, mut itemprop, mut role, mut style) = (None, None, None, None, None);
-        let mut hidden = false;
-        for (name, value) in dom.attrs(id) {
-            let slot = if name.eq_ignore_ascii_case("class") {
-                &mut class
-            } else if name.eq_ignore_ascii_case("id") {
-                &mut idv
-            } else if name.eq_ignore_ascii_case("itemprop") {
-                &mut itemprop
-            } else if name.eq_ignore_ascii_case("role") {
-                &mut role
-            } else if name.eq_ignore_ascii_case("style") {
-                &mut style
-            } else {
-                if name.eq_ignore_ascii_case("hidden")
-                    || (name.eq_ignore_ascii_case("aria-hidden") && value == "true")
-                {
-                    hidden = true;
-                }
-                continue;
-            };
-            if slot.is_none() {
-                *slot = Some(value);
-            }
-        }
-        let (cls, idv) = (class.unwrap_or(""), idv.unwrap_or(""));
-        // Empty values say nothing; values over 400 characters are generated noise, not names.
-        let mut verdict = |v: &'a str| -> (bool, bool) {
-            if v.is_empty() || v.len() > 400 {
-                return (false, false);
-            }
-            *verdicts.entry(v).or_insert_with(|| verdict(v))
+        let mut number = |v: Option<&'a str>| -> u32 {
+            // Empty values say nothing; values over 400 characters are generated noise.
+            let Some(v) = v.filter(|v| !v.is_empty() && v.len() <= 400) else { return NO_VALUE };
+            *numbers.entry(v).or_insert_with(|| {
+                values.push(v);
+                values.len() as u32 - 1
+            })
         };
-        let ((cls_neg, cls_pos), (id_neg, id_pos)) = (verdict(cls), verdict(idv));
+        slots[i] = (number(attrs.class), number(attrs.id));
+    }
+    let verdicts = verdicts(&values);
+    let of = |n: u32| verdicts.get(n as usize).copied().unwrap_or((false, false));
+    for (mark, &(c, i)) in out.iter_mut().zip(&slots) {
+        let ((cls_neg, cls_pos), (id_neg, id_pos)) = (of(c), of(i));
         let weight = |neg: bool, pos: bool| -25 * i8::from(neg) + 25 * i8::from(pos);
         mark.weight = weight(cls_neg, cls_pos) + weight(id_neg, id_pos);
         mark.unlikely = (cls_neg || id_neg) && !cls_pos && !id_pos;
-        mark.hidden = hidden || style.is_some_and(hides);
-        mark.junk_role = role.is_some_and(is_junk_role);
-        mark.article_body = itemprop.is_some_and(|v| v.contains("articleBody"));
     }
     out
 }
 
-/// One automaton over [`NEGATIVE_PARTS`] then [`POSITIVE_PARTS`] (pattern ids below
-/// `NEGATIVE_PARTS.len()` are negative), so a value is scanned once for both verdicts.
+const NO_VALUE: u32 = u32::MAX;
+
+/// The attributes [`marks`] reads (the first occurrence of each counts, as in `Dom::attr`).
+#[derive(Default)]
+struct Attrs<'a> {
+    class: Option<&'a str>,
+    id: Option<&'a str>,
+    itemprop: Option<&'a str>,
+    role: Option<&'a str>,
+    style: Option<&'a str>,
+    hidden: bool,
+}
+
+fn read_attrs<'a>(dom: &Dom<'a>, id: u32) -> Attrs<'a> {
+    let mut a = Attrs::default();
+    for (name, value) in dom.attrs(id) {
+        // Dispatch on the length first: most attributes are none of these.
+        let slot = match name.len() {
+            2 if name.eq_ignore_ascii_case("id") => &mut a.id,
+            4 if name.eq_ignore_ascii_case("role") => &mut a.role,
+            5 if name.eq_ignore_ascii_case("class") => &mut a.class,
+            5 if name.eq_ignore_ascii_case("style") => &mut a.style,
+            8 if name.eq_ignore_ascii_case("itemprop") => &mut a.itemprop,
+            6 if name.eq_ignore_ascii_case("hidden") => {
+                a.hidden = true;
+                continue;
+            }
+            11 if name.eq_ignore_ascii_case("aria-hidden") => {
+                a.hidden |= value == "true";
+                continue;
+            }
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+    a
+}
+
+/// Patterns of the one automaton: [`NEGATIVE_PARTS`], then [`POSITIVE_PARTS`], then
+/// [`NEGATIVE_WORDS`] (these count only as whole words).
 fn parts_matcher() -> Option<&'static AhoCorasick> {
     static M: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     M.get_or_init(|| {
+        let words = NEGATIVE_WORDS.iter().map(|w| std::str::from_utf8(w).unwrap_or_default());
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(NEGATIVE_PARTS.iter().chain(POSITIVE_PARTS))
+            .prefilter(false)
+            .build(NEGATIVE_PARTS.iter().copied().chain(POSITIVE_PARTS.iter().copied()).chain(words))
             .ok()
     })
     .as_ref()
 }
 
-/// (names boilerplate, names content) for one class or id value.
-fn verdict(v: &str) -> (bool, bool) {
-    let (mut neg, mut pos) = (false, false);
-    if let Some(m) = parts_matcher() {
-        for hit in m.find_overlapping_iter(v) {
-            if hit.pattern().as_usize() < NEGATIVE_PARTS.len() {
-                neg = true;
-            } else {
-                pos = true;
-            }
-            if neg && pos {
-                return (true, true);
+/// (names boilerplate, names content) for each value: one automaton pass over all of them,
+/// joined by a byte no pattern contains.
+fn verdicts(values: &[&str]) -> Vec<(bool, bool)> {
+    let mut out = vec![(false, false); values.len()];
+    let Some(m) = parts_matcher() else { return out };
+    let mut joined = String::with_capacity(values.iter().map(|v| v.len() + 1).sum());
+    let mut starts = Vec::with_capacity(values.len());
+    for v in values {
+        starts.push(joined.len());
+        joined.push_str(v);
+        joined.push('\0');
+    }
+    let bytes = joined.as_bytes();
+    let alnum = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
+    let (neg_parts, pos_parts) = (NEGATIVE_PARTS.len(), NEGATIVE_PARTS.len() + POSITIVE_PARTS.len());
+    for hit in m.find_overlapping_iter(&joined) {
+        let k = starts.partition_point(|&s| s <= hit.start()) - 1;
+        let Some(v) = out.get_mut(k) else { continue };
+        match hit.pattern().as_usize() {
+            p if p < neg_parts => v.0 = true,
+            p if p < pos_parts => v.1 = true,
+            // A boilerplate word: only between non-alphanumerics (the joint byte is one).
+            _ => {
+                if (hit.start() == 0 || !alnum(hit.start() - 1)) && !alnum(hit.end()) {
+                    v.0 = true;
+                }
             }
         }
     }
-    if !neg {
-        neg = v.as_bytes().split(|b| !b.is_ascii_alphanumeric()).any(is_negative_word);
-    }
-    (neg, pos)
+    out
+}
+
+/// (names boilerplate, names content) for one class or id value.
+#[cfg(test)]
+fn verdict(v: &str) -> (bool, bool) {
+    verdicts(&[v])[0]
 }
 
 #[cfg(test)]
@@ -310,38 +367,6 @@ fn is_negative(v: &str) -> bool {
 #[cfg(test)]
 fn is_positive(v: &str) -> bool {
     verdict(v).1
-}
-
-/// A word of at most 8 bytes, lower-cased and packed into an integer (0 for longer words).
-const fn pack(w: &[u8]) -> u64 {
-    if w.len() > 8 {
-        return 0;
-    }
-    let mut k = 0u64;
-    let mut i = 0;
-    while i < w.len() {
-        k = (k << 8) | w[i].to_ascii_lowercase() as u64;
-        i += 1;
-    }
-    k
-}
-
-/// [`NEGATIVE_WORDS`] packed: membership is a few integer compares instead of string compares
-/// (the word test ran on every word of every distinct class name and was 8% of extraction).
-const NEGATIVE_KEYS: [u64; NEGATIVE_WORDS.len()] = {
-    let mut keys = [0u64; NEGATIVE_WORDS.len()];
-    let mut i = 0;
-    while i < keys.len() {
-        keys[i] = pack(NEGATIVE_WORDS[i]);
-        i += 1;
-    }
-    keys
-};
-
-/// Is `w` one of [`NEGATIVE_WORDS`] (any case)?
-fn is_negative_word(w: &[u8]) -> bool {
-    let k = pack(w);
-    k != 0 && NEGATIVE_KEYS.contains(&k)
 }
 
 /// Elements that never hold article text.
@@ -423,13 +448,7 @@ fn mark_drop(dom: &Dom, marks: &[Mark], mode: Mode) -> Vec<bool> {
             continue;
         }
         let Kind::Element { tag, .. } = node.kind else { continue };
-        let id = i as u32;
-        if is_junk_tag(tag) || marks[i].hidden || marks[i].junk_role {
-            // A header inside the article is kept (it may hold the lead); a page header is not.
-            drop[i] = true;
-            continue;
-        }
-        if tag == Tag::Header && !inside_article(dom, id) {
+        if marks[i].junk {
             drop[i] = true;
             continue;
         }
@@ -471,8 +490,7 @@ fn gather(dom: &Dom, drop: &[bool]) -> Vec<Stat> {
         match &node.kind {
             Kind::Text(_) => {
                 let raw = dom.raw_text(i as u32).unwrap_or("");
-                s.text = raw.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
-                s.commas = raw.bytes().filter(|&b| b == b',').count() as u32;
+                (s.text, s.commas) = count_text(raw.as_bytes());
             }
             Kind::Element { tag, .. } => {
                 match tag {
@@ -580,7 +598,8 @@ pub fn select(dom: &Dom, evidence: &[String]) -> Selection {
     best
 }
 
-/// Non-space characters of text that the selection will render.
+/// Non-space characters of text that the selection will render. Text nodes carry their own
+/// count in `stats` (dropped ones, including all script and style text, are skipped here too).
 fn kept_text(dom: &Dom, sel: &Selection) -> u32 {
     let mut total = 0u32;
     for &r in &sel.roots {
@@ -591,15 +610,29 @@ fn kept_text(dom: &Dom, sel: &Selection) -> u32 {
                 i = dom.subtree_end(i).max(i + 1);
                 continue;
             }
-            if let Some(raw) = dom.raw_text(i) {
-                if !matches!(dom.tag(dom.parent(i)), Some(Tag::Script | Tag::Style)) {
-                    total += raw.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
-                }
+            if matches!(dom.nodes[i as usize].kind, Kind::Text(_)) {
+                total += sel.stats.get(i as usize).map_or(0, |s| s.text);
             }
             i += 1;
         }
     }
     total
+}
+
+/// (non-space bytes, commas) of a text. Counted in blocks of 255 with byte-wide counters, a
+/// loop the compiler turns into vector code (this runs over every kept text of the page).
+fn count_text(raw: &[u8]) -> (u32, u32) {
+    let (mut text, mut commas) = (0u32, 0u32);
+    for block in raw.chunks(255) {
+        let (mut t, mut c) = (0u8, 0u8);
+        for &b in block {
+            t += u8::from(!matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' '));
+            c += u8::from(b == b',');
+        }
+        text += u32::from(t);
+        commas += u32::from(c);
+    }
+    (text, commas)
 }
 
 /// What every pass over one page shares: the tree, the attribute marks and the evidence keys.
@@ -1076,7 +1109,13 @@ mod tests {
 
     #[test]
     fn negative_words_are_sorted_and_matched_in_any_case() {
-        assert!(NEGATIVE_WORDS.iter().all(|w| (1..=8).contains(&w.len())), "NEGATIVE_WORDS are packed into 8 bytes");
+        assert!(NEGATIVE_WORDS.iter().all(|w| w.iter().all(u8::is_ascii_lowercase)));
+        assert!(parts_matcher().is_some());
+        assert!(is_negative("site-NAV main"));
+        assert!(is_negative("x\nAds"));
+        assert!(!is_negative("navy subheaders"), "whole words only");
+        assert!(is_positive("Article-Body") && !is_positive("sidebar"));
+        assert_eq!(verdicts(&["nav", "story", "", "adx"]), [(true, false), (false, true), (false, false), (false, false)]);
         assert!(is_negative("site-NAV main"));
         assert!(is_negative("Share_tools"));
         assert!(!is_negative("navigation-free article-body"));
