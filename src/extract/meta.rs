@@ -9,7 +9,9 @@ use super::dom::{Dom, Kind, Tag};
 use super::render::absolute;
 use super::text::{clean, decode_entities};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde_json::Value;
+use rustc_hash::FxHashMap;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use url::Url;
 
 /// What the page says about itself.
@@ -74,6 +76,8 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
     let mut byline = Vec::new();
     // Byline candidates looked at (bounded: nested author boxes must not make this quadratic).
     let mut byline_tries = 0;
+    let mut author_classes: FxHashMap<&str, bool> = FxHashMap::default();
+    author_classes.reserve(256);
     for i in 0..dom.nodes.len() as u32 {
         let Some(tag) = dom.tag(i) else { continue };
         match tag {
@@ -126,18 +130,16 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
             _ => {}
         }
         if byline.len() < 4 && matches!(tag, Tag::A | Tag::Span | Tag::Div | Tag::P | Tag::Address) {
-            // One scan of the attributes (this runs for most elements of a page).
-            let is_author = dom.attrs(i).any(|(name, value)| {
-                if name.eq_ignore_ascii_case("rel") || name.eq_ignore_ascii_case("itemprop") {
+            // One scan of the attributes (this runs for most elements of a page); class values
+            // repeat, so each is judged once.
+            let is_author = dom.attrs(i).any(|(name, value)| match name.len() {
+                3 | 8 if name.eq_ignore_ascii_case("rel") || name.eq_ignore_ascii_case("itemprop") => {
                     value.eq_ignore_ascii_case("author")
-                } else if name.eq_ignore_ascii_case("class") {
-                    value.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| {
-                        w.eq_ignore_ascii_case("author")
-                            || w.as_bytes().windows(6).any(|b| b.eq_ignore_ascii_case(b"byline"))
-                    })
-                } else {
-                    false
                 }
+                5 if name.eq_ignore_ascii_case("class") => {
+                    *author_classes.entry(value).or_insert_with(|| names_author(value))
+                }
+                _ => false,
             });
             if is_author && byline_tries < 16 {
                 byline_tries += 1;
@@ -245,6 +247,13 @@ pub fn subtree_text(dom: &Dom, id: u32, limit: usize) -> String {
         }
     }
     s
+}
+
+/// Does a class value name an author box ("author" as a word, or "byline" anywhere)?
+fn names_author(class: &str) -> bool {
+    // "byline" is alphanumeric, so a match anywhere in the value is a match inside a word.
+    class.as_bytes().windows(6).any(|w| w[0] | 0x20 == b'b' && w.eq_ignore_ascii_case(b"byline"))
+        || class.split(|x: char| !x.is_ascii_alphanumeric()).any(|w| w.eq_ignore_ascii_case("author"))
 }
 
 fn strip_by(s: &str) -> String {
@@ -369,6 +378,102 @@ fn read_json_ld(raw: &str, ld: &mut Ld) {
     }
 }
 
+/// A JSON-LD document as far as [`read_json_ld`] reads it. Strings borrow from the page unless
+/// they hold escapes, and numbers, booleans and null are not kept: JSON-LD blocks run to tens
+/// of kilobytes (whole article bodies), and a `serde_json::Value` of them, a string and a map
+/// allocated per field, cost more than the rest of the metadata pass.
+enum Value<'a> {
+    String(Cow<'a, str>),
+    Array(Vec<Value<'a>>),
+    Object(Object<'a>),
+    Other,
+}
+
+/// A JSON object's members in source order; a repeated key means its last value (as in
+/// `serde_json::Map`).
+struct Object<'a>(Vec<(Cow<'a, str>, Value<'a>)>);
+
+impl<'a> Object<'a> {
+    fn get(&self, key: &str) -> Option<&Value<'a>> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl<'a> Value<'a> {
+    fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Value<'de>, E> {
+        Ok(Value::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Value<'de>, E> {
+        Ok(Value::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Value<'de>, E> {
+        Ok(Value::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Value<'de>, E> {
+        Ok(Value::Other)
+    }
+    fn visit_unit<E>(self) -> Result<Value<'de>, E> {
+        Ok(Value::Other)
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value<'de>, E> {
+        Ok(Value::String(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value<'de>, E> {
+        Ok(Value::String(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value<'de>, E> {
+        Ok(Value::String(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
+        let mut members = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Key<'de>, Value<'de>>()? {
+            members.push((k.0, v));
+        }
+        Ok(Value::Object(Object(members)))
+    }
+}
+
+/// An object key, borrowed unless it holds escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_str(ValueVisitor)? {
+            Value::String(s) => Ok(Key(s)),
+            _ => Err(serde::de::Error::custom("a JSON object key is a string")),
+        }
+    }
+}
+
 fn is_article_type(t: Option<&Value>) -> bool {
     match t {
         Some(Value::String(s)) => ARTICLE_TYPES.contains(
@@ -390,7 +495,7 @@ fn string_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn take_article(o: &serde_json::Map<String, Value>, ld: &mut Ld) {
+fn take_article(o: &Object, ld: &mut Ld) {
     if ld.headline.is_none() {
         ld.headline = string_of(o.get("headline")).or_else(|| string_of(o.get("name")));
     }
@@ -440,7 +545,7 @@ fn take_article(o: &serde_json::Map<String, Value>, ld: &mut Ld) {
     }
     if ld.url.is_none() {
         ld.url = string_of(o.get("url")).or_else(|| match o.get("mainEntityOfPage") {
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.to_string()),
             Some(Value::Object(p)) => string_of(p.get("@id")),
             _ => None,
         });
@@ -448,7 +553,7 @@ fn take_article(o: &serde_json::Map<String, Value>, ld: &mut Ld) {
     if ld.body.is_none() {
         if let Some(Value::String(b)) = o.get("articleBody") {
             if b.len() > 200 {
-                ld.body = Some(b.clone());
+                ld.body = Some(b.to_string());
             }
         }
     }

@@ -144,6 +144,19 @@ fn json_ld_dates_and_authors() {
 }
 
 #[test]
+fn json_ld_escapes_numbers_and_repeated_keys() {
+    // Escaped strings are decoded, numbers and nulls are skipped over, and a repeated key means
+    // its last value (as JSON parsers read it).
+    let head = r#"<script type="application/ld+json">[{"@type":["Thing","NewsArticle"],"wordCount":812,"isFree":true,
+        "x":null,"headline":"Draft","headline":"Caf\u00e9 \"owners\" win","author":{"name":"Ann \/ Writer"},
+        "image":{"url":"https:\/\/news.example\/lead.jpg","width":1200.5}}]</script>"#;
+    let a = extract(&page(head, &article_of(&["alpha", "beta"])));
+    assert_eq!(a.title.as_deref(), Some("Café \"owners\" win"));
+    assert_eq!(a.authors, vec!["Ann / Writer"]);
+    assert_eq!(a.image.as_deref(), Some("https://news.example/lead.jpg"));
+}
+
+#[test]
 fn meta_tags_and_time_elements_when_no_json_ld() {
     let head = r#"<meta property="og:site_name" content="Example News"><meta name="description" content="What the council did.">
         <meta property="og:image" content="/img/lead.jpg"><link rel="canonical" href="/a/b.html?utm=x">"#;
