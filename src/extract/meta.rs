@@ -67,7 +67,8 @@ const ARTICLE_TYPES: &[&str] = &[
 /// Reads the page's metadata. `url` is the page's own address.
 pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
     let mut m = PageMeta::default();
-    let mut metas: Vec<(String, String)> = Vec::new();
+    // (name, raw content) of <meta> tags with some content; cleaned only when looked up.
+    let mut metas: Vec<(&str, &str)> = Vec::new();
     let mut title_tag = None;
     let mut canonical = None;
     let mut ld = Ld::default();
@@ -95,9 +96,8 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
                     .or_else(|| dom.attr(i, "name"))
                     .or_else(|| dom.attr(i, "itemprop"));
                 if let (Some(k), Some(v)) = (key, dom.attr(i, "content")) {
-                    let v = clean(v);
-                    if !v.is_empty() && metas.len() < 200 {
-                        metas.push((k.to_ascii_lowercase(), v));
+                    if metas.len() < 200 && !decode_entities(v).chars().all(char::is_whitespace) {
+                        metas.push((k, v));
                     }
                 }
             }
@@ -151,8 +151,9 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
             }
         }
     }
+    // `names` are lower-case.
     let meta = |names: &[&str]| -> Option<String> {
-        names.iter().find_map(|n| metas.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
+        names.iter().find_map(|n| metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| clean(v)))
     };
     m.site_name = meta(&["og:site_name", "application-name", "twitter:site"]).or(ld.publisher);
     let raw_title = ld
