@@ -74,11 +74,6 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
     let mut ld = Ld::default();
     let mut h1 = None;
     let mut time_el = None;
-    let mut byline = Vec::new();
-    // Byline candidates looked at (bounded: nested author boxes must not make this quadratic).
-    let mut byline_tries = 0;
-    let mut author_classes: FxHashMap<&str, bool> = FxHashMap::default();
-    author_classes.reserve(256);
     for i in 0..dom.nodes.len() as u32 {
         let Some(tag) = dom.tag(i) else { continue };
         match tag {
@@ -129,27 +124,6 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
             }
             _ => {}
         }
-        if byline.len() < 4 && matches!(tag, Tag::A | Tag::Span | Tag::Div | Tag::P | Tag::Address) {
-            // One scan of the attributes (this runs for most elements of a page); class values
-            // repeat, so each is judged once.
-            let is_author = dom.attrs(i).any(|(name, value)| match name.len() {
-                3 | 8 if name.eq_ignore_ascii_case("rel") || name.eq_ignore_ascii_case("itemprop") => {
-                    value.eq_ignore_ascii_case("author")
-                }
-                5 if name.eq_ignore_ascii_case("class") => {
-                    *author_classes.entry(value).or_insert_with(|| names_author(value))
-                }
-                _ => false,
-            });
-            if is_author && byline_tries < 16 {
-                byline_tries += 1;
-                let t = clean(&subtree_text(dom, i, 200));
-                let t = strip_by(&t);
-                if !t.is_empty() && t.len() < 80 && !byline.contains(&t) {
-                    byline.push(t);
-                }
-            }
-        }
     }
     // `names` are lower-case.
     let meta = |names: &[&str]| -> Option<String> {
@@ -174,18 +148,19 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
             }
         }
     }
+    // Visible bylines are the last resort: looked for only when nothing else names the authors.
     m.authors = if !ld.authors.is_empty() {
         ld.authors
     } else if let Some(a) =
         meta(&["author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"])
     {
         if a.starts_with("http") {
-            byline
+            bylines(dom)
         } else {
             vec![strip_by(&a)]
         }
     } else {
-        byline
+        bylines(dom)
     };
     m.published = ld.published.or_else(|| {
         meta(&[
@@ -248,6 +223,41 @@ pub fn subtree_text(dom: &Dom, id: u32, limit: usize) -> String {
         }
     }
     s
+}
+
+/// Up to four distinct visible bylines: the text of elements marked as author boxes.
+fn bylines(dom: &Dom) -> Vec<String> {
+    let mut byline = Vec::new();
+    // Byline candidates looked at (bounded: nested author boxes must not make this quadratic).
+    let mut byline_tries = 0;
+    let mut author_classes: FxHashMap<&str, bool> = FxHashMap::default();
+    for i in 0..dom.nodes.len() as u32 {
+        if byline.len() >= 4 {
+            break;
+        }
+        let Some(tag) = dom.tag(i) else { continue };
+        if matches!(tag, Tag::A | Tag::Span | Tag::Div | Tag::P | Tag::Address) {
+            // One scan of the attributes; class values repeat, so each is judged once.
+            let is_author = dom.attrs(i).any(|(name, value)| match name.len() {
+                3 | 8 if name.eq_ignore_ascii_case("rel") || name.eq_ignore_ascii_case("itemprop") => {
+                    value.eq_ignore_ascii_case("author")
+                }
+                5 if name.eq_ignore_ascii_case("class") => {
+                    *author_classes.entry(value).or_insert_with(|| names_author(value))
+                }
+                _ => false,
+            });
+            if is_author && byline_tries < 16 {
+                byline_tries += 1;
+                let t = clean(&subtree_text(dom, i, 200));
+                let t = strip_by(&t);
+                if !t.is_empty() && t.len() < 80 && !byline.contains(&t) {
+                    byline.push(t);
+                }
+            }
+        }
+    }
+    byline
 }
 
 /// Does a class value name an author box ("author" as a word, or "byline" anywhere)?
