@@ -643,31 +643,70 @@ struct Page<'d, 'a> {
     evidence: Vec<u64>,
     /// Per node: its evidence match, once computed (retries reuse it).
     matched: Vec<Option<bool>>,
+    /// Word hashes of the text nodes hashed so far, and per node its range in them
+    /// (`NO_WORDS` until hashed): nested paragraphs (`<p><span>…`) share their text.
+    hashes: Vec<u64>,
+    spans: Vec<(u32, u32)>,
+    /// A paragraph's words, reused from one paragraph to the next.
+    scratch: Vec<u64>,
 }
+
+const NO_WORDS: (u32, u32) = (u32::MAX, 0);
 
 impl<'d, 'a> Page<'d, 'a> {
     fn new(dom: &'d Dom<'a>, evidence: &[String]) -> Self {
         let mut keys: Vec<u64> = evidence.iter().flat_map(|e| shingle_keys(e)).collect();
         keys.sort_unstable();
         keys.dedup();
-        Page { dom, marks: marks(dom), evidence: keys, matched: vec![None; dom.nodes.len()] }
+        let n = if keys.is_empty() { 0 } else { dom.nodes.len() };
+        Page {
+            dom,
+            marks: marks(dom),
+            evidence: keys,
+            matched: vec![None; n],
+            hashes: Vec::new(),
+            spans: vec![NO_WORDS; n],
+            scratch: Vec::new(),
+        }
     }
 
-    /// Does the paragraph share a 4-word window with the evidence?
+    /// Does the paragraph share a 4-word window with the evidence? Its words are those of its
+    /// text nodes in order, up to the node that passes 200.
     fn matches_evidence(&mut self, id: u32) -> bool {
         if self.evidence.is_empty() {
             return false;
         }
-        match self.matched.get(id as usize).copied().flatten() {
-            Some(m) => m,
-            None => {
-                let m = matches_evidence(self.dom, id, &self.evidence);
-                if let Some(slot) = self.matched.get_mut(id as usize) {
-                    *slot = Some(m);
-                }
-                m
+        if let Some(m) = self.matched.get(id as usize).copied().flatten() {
+            return m;
+        }
+        let mut words = std::mem::take(&mut self.scratch);
+        words.clear();
+        for t in id..self.dom.subtree_end(id) {
+            if let Some(raw) = self.dom.raw_text(t) {
+                let (start, len) = match self.spans.get(t as usize) {
+                    Some(&span) if span != NO_WORDS => span,
+                    _ => {
+                        let start = self.hashes.len();
+                        word_hashes(raw, &mut self.hashes);
+                        let span = (start as u32, (self.hashes.len() - start) as u32);
+                        if let Some(slot) = self.spans.get_mut(t as usize) {
+                            *slot = span;
+                        }
+                        span
+                    }
+                };
+                words.extend_from_slice(self.hashes.get(start as usize..(start + len) as usize).unwrap_or(&[]));
+            }
+            if words.len() > 200 {
+                break;
             }
         }
+        let m = words.windows(4).any(|w| self.evidence.binary_search(&window_hash(w)).is_ok());
+        self.scratch = words;
+        if let Some(slot) = self.matched.get_mut(id as usize) {
+            *slot = Some(m);
+        }
+        m
     }
 }
 
@@ -1086,21 +1125,6 @@ fn word_hashes(text: &str, out: &mut Vec<u64>) {
 
 fn window_hash(w: &[u64]) -> u64 {
     w.iter().fold(0u64, |h, &x| (h.rotate_left(23) ^ x).wrapping_mul(MIX))
-}
-
-/// Does the paragraph share a 4-word window with the (sorted) evidence keys?
-fn matches_evidence(dom: &Dom, id: u32, ev: &[u64]) -> bool {
-    let end = dom.subtree_end(id);
-    let mut words: Vec<u64> = Vec::new();
-    for t in id..end {
-        if let Some(raw) = dom.raw_text(t) {
-            word_hashes(raw, &mut words);
-        }
-        if words.len() > 200 {
-            break;
-        }
-    }
-    words.windows(4).any(|w| ev.binary_search(&window_hash(w)).is_ok())
 }
 
 #[cfg(test)]
