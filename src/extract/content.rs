@@ -402,10 +402,25 @@ fn is_junk_tag(tag: Tag) -> bool {
     )
 }
 
-/// Whether an inline style hides the element.
+/// Whether an inline style hides the element (`display: none` or `visibility: hidden`, in any
+/// case, with or without spaces).
 fn hides(style: &str) -> bool {
-    let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    s.contains("display:none") || s.contains("visibility:hidden")
+    squeezed_contains(style, b"display:none") || squeezed_contains(style, b"visibility:hidden")
+}
+
+/// Does `s`, with its whitespace removed and ASCII lower-cased, contain `needle` (lower-case
+/// ASCII, no whitespace)? Compared in place: no allocation per styled element.
+fn squeezed_contains(s: &str, needle: &[u8]) -> bool {
+    let mut from = s.chars().filter(|c| !c.is_whitespace());
+    loop {
+        let mut probe = from.clone();
+        if needle.iter().all(|&b| probe.next().is_some_and(|c| c.to_ascii_lowercase() == char::from(b))) {
+            return true;
+        }
+        if from.next().is_none() {
+            return false;
+        }
+    }
 }
 
 /// Roles of boilerplate landmarks.
@@ -1135,6 +1150,8 @@ mod tests {
     fn negative_words_are_sorted_and_matched_in_any_case() {
         assert!(NEGATIVE_WORDS.iter().all(|w| w.iter().all(u8::is_ascii_lowercase)));
         assert!(parts_matcher().is_some());
+        assert!(hides("color: red; DISPLAY :\tnone") && hides("x;visibility: Hid den"));
+        assert!(!hides("display: block") && !hides("") && !hides("display:non"));
         assert!(is_negative("site-NAV main"));
         assert!(is_negative("x\nAds"));
         assert!(!is_negative("navy subheaders"), "whole words only");

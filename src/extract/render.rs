@@ -144,39 +144,59 @@ fn words_of(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        // Skip whitespace, then take the word up to the next whitespace.
-        let mut start = None;
-        while i < b.len() {
-            let (ws, len) = space_at(s, i);
-            if ws {
-                if let Some(st) = start {
-                    return Some(&s[st..i]);
-                }
-            } else if start.is_none() {
-                start = Some(i);
+        // Skip whitespace.
+        loop {
+            if i >= b.len() {
+                return None;
             }
-            i += len;
+            match space_len(s, i) {
+                Some(len) => i += len,
+                None => break,
+            }
         }
-        start.map(|st| &s[st..])
+        // The word runs to the next whitespace; most bytes cannot start one.
+        let start = i;
+        while i < b.len() {
+            if MAY_START_SPACE[usize::from(b[i])] {
+                if space_len(s, i).is_some() {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        Some(&s[start..i])
     })
 }
 
-/// Is there a whitespace character at byte `i` (a character boundary), and how long is it?
-fn space_at(s: &str, i: usize) -> (bool, usize) {
-    let b = s.as_bytes()[i];
-    match b {
-        b'\t'..=b'\r' | b' ' => (true, 1),
-        0..=0x7f => (false, 1),
-        // Lead bytes of U+0085, U+00A0, U+1680, U+2000..U+205F and U+3000.
-        0xc2 | 0xe1 | 0xe2 | 0xe3 => {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        }
-        // Any other lead byte: skip the whole character.
-        0xc0..=0xdf => (false, 2),
-        0xe0..=0xef => (false, 3),
-        _ => (false, 4),
+/// Bytes that may start a whitespace character: ASCII spaces, and the lead bytes of U+0085,
+/// U+00A0, U+1680, U+2000..U+205F and U+3000.
+const MAY_START_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 9;
+    while b <= 13 {
+        t[b] = true;
+        b += 1;
     }
+    t[b' ' as usize] = true;
+    t[0xc2] = true;
+    t[0xe1] = true;
+    t[0xe2] = true;
+    t[0xe3] = true;
+    t
+};
+
+/// The byte length of the whitespace character at byte `i`, if there is one there. `i` need
+/// not be a character boundary: continuation bytes are never whitespace.
+fn space_len(s: &str, i: usize) -> Option<usize> {
+    let b = *s.as_bytes().get(i)?;
+    if !MAY_START_SPACE[usize::from(b)] {
+        return None;
+    }
+    if b < 0x80 {
+        return Some(1);
+    }
+    let c = s.get(i..)?.chars().next()?;
+    c.is_whitespace().then(|| c.len_utf8())
 }
 
 /// HTML name to write for an element, whether it is inline, and whether it holds text directly.
