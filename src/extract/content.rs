@@ -710,7 +710,9 @@ impl<'d, 'a> Page<'d, 'a> {
                         span
                     }
                 };
-                words.extend_from_slice(self.hashes.get(start as usize..(start + len) as usize).unwrap_or(&[]));
+                words.extend_from_slice(
+                    self.hashes.get(start as usize..(start + len) as usize).unwrap_or(&[]),
+                );
             }
             if words.len() > 200 {
                 break;
@@ -1156,7 +1158,10 @@ mod tests {
         assert!(is_negative("x\nAds"));
         assert!(!is_negative("navy subheaders"), "whole words only");
         assert!(is_positive("Article-Body") && !is_positive("sidebar"));
-        assert_eq!(verdicts(&["nav", "story", "", "adx"]), [(true, false), (false, true), (false, false), (false, false)]);
+        assert_eq!(
+            verdicts(&["nav", "story", "", "adx"]),
+            [(true, false), (false, true), (false, false), (false, false)]
+        );
         assert!(is_negative("site-NAV main"));
         assert!(is_negative("Share_tools"));
         assert!(!is_negative("navigation-free article-body"));

@@ -127,7 +127,9 @@ pub fn read(dom: &Dom, url: Option<&Url>) -> PageMeta {
     }
     // `names` are lower-case.
     let meta = |names: &[&str]| -> Option<String> {
-        names.iter().find_map(|n| metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| clean(v)))
+        names
+            .iter()
+            .find_map(|n| metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| clean(v)))
     };
     m.site_name = meta(&["og:site_name", "application-name", "twitter:site"]).or(ld.publisher);
     let raw_title = ld

@@ -157,10 +157,8 @@ fn words_of(s: &str) -> impl Iterator<Item = &str> {
         // The word runs to the next whitespace; most bytes cannot start one.
         let start = i;
         while i < b.len() {
-            if MAY_START_SPACE[usize::from(b[i])] {
-                if space_len(s, i).is_some() {
-                    break;
-                }
+            if MAY_START_SPACE[usize::from(b[i])] && space_len(s, i).is_some() {
+                break;
             }
             i += 1;
         }

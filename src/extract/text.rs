@@ -312,7 +312,8 @@ mod tests {
 
     #[test]
     fn words_of_any_script_are_counted() {
-        for t in ["", "  ", "one", "a-b c", "don't stop", "Łódź, 2024 — 東京 x", "\u{a0}é\u{2003}ß."] {
+        for t in ["", "  ", "one", "a-b c", "don't stop", "Łódź, 2024 — 東京 x", "\u{a0}é\u{2003}ß."]
+        {
             let expected = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
             assert_eq!(word_count(t), expected, "{t:?}");
         }
