@@ -159,6 +159,7 @@ const LOC_SUFFIX: &[&str] = &[
     "Plaza",
     "Pier",
     "Wharf",
+    "Station",
 ];
 /// Place words that head "X of Y" names ("Cape of Good Hope", "Palace of Westminster", "Gulf of Aden").
 const LOC_OF_HEADS: &[&str] =
@@ -214,8 +215,9 @@ const AREA_NOUNS: &[&str] = &[
 ];
 
 /// Words that open a place's name in other languages: "Plaza Baquedano", "Avenida Libertador".
-const LOC_HEADS: &[&str] =
-    &["Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount"];
+const LOC_HEADS: &[&str] = &[
+    "Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount", "River",
+];
 
 /// Words that open a sports club's name: "Real Betis", "Olympique Vernon", "Sporting Braga".
 const CLUB_PREFIXES: &[&str] = &[
@@ -691,7 +693,21 @@ impl Ctx<'_> {
         let after = self.toks.get(t1).is_some_and(|t| t.is_lower())
             && matches!(
                 self.w(t1),
-                "province" | "state" | "region" | "district" | "county" | "prefecture" | "resident" | "residents"
+                "province"
+                    | "provinces"
+                    | "state"
+                    | "region"
+                    | "district"
+                    | "districts"
+                    | "county"
+                    | "prefecture"
+                    | "resident"
+                    | "residents"
+                    | "neighbourhood"
+                    | "neighborhood"
+                    | "municipality"
+                    | "township"
+                    | "border"
             )
             // (Not "the Fairbourne Futures residents’ group".)
             && !self.toks.get(t1 + 1).is_some_and(|t| t.kind == Kind::Possessive)
@@ -1221,7 +1237,17 @@ impl Ctx<'_> {
                 && !(t0..t1).any(|i| matches!(self.w(i), "and" | "&"))
                 && !self.toks.get(t1).is_some_and(|t| t.is_cap())
         };
-        if before || employer || after || members {
+        // "a firm called Derinkaya", "a group calling itself NightVault", "the charity known as X".
+        let named = {
+            let d = match (t0.checked_sub(1).map(|p| self.w(p)), t0.checked_sub(2).map(|p| self.w(p))) {
+                (Some("called" | "named" | "dubbed"), _) => t0.checked_sub(2),
+                (Some("itself"), Some("calling" | "calls" | "called")) => t0.checked_sub(3),
+                (Some("as"), Some("known")) => t0.checked_sub(3),
+                _ => None,
+            };
+            d.is_some_and(|d| self.toks[d].is_lower() && self.lx.is_org_descriptor(self.w(d)))
+        };
+        if before || employer || after || members || named {
             return true;
         }
         // "whose restaurant in Lyon, La Table Barraud, has held": the name in apposition to a
@@ -1266,13 +1292,29 @@ impl Ctx<'_> {
         }
         let mut k = t1 + 2;
         // (", the Dutch shoe and apparel company that …": a nationality may qualify it.)
-        while k < self.toks.len() && k < t1 + 7 && (self.toks[k].is_lower() || self.lx.is_demonym(self.w(k)))
-        {
+        // (", the Antwerp cybersecurity firm", ", the Pittsburgh-based pharmacy chain": or a place.)
+        let modifier = |k: usize| {
+            let w = self.w(k);
+            self.toks[k].is_lower()
+                || self.lx.is_demonym(w)
+                || self.lx.location(w).is_some()
+                || w.strip_suffix("-based").is_some_and(|h| h.starts_with(char::is_uppercase))
+        };
+        while k < self.toks.len() && k < t1 + 7 && modifier(k) {
             if self.lx.is_org_descriptor(self.w(k)) {
                 // The descriptor ends the noun phrase: "the vaccine alliance," / "a fund that
                 // collapsed", not "the alliance's chief".
+                // (Or a participle: "the Antwerp cybersecurity firm brought in to restore".)
+                let next = self.w(k + 1);
+                let participle = self.toks.get(k + 1).is_some_and(|t| t.is_lower())
+                    && (next.ends_with("ed")
+                        || matches!(
+                            next,
+                            "brought" | "built" | "run" | "known" | "set" | "hired" | "chosen" | "made"
+                        ));
                 return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-')
-                    || matches!(self.w(k + 1), "that" | "which" | "whose" | "based");
+                    || matches!(next, "that" | "which" | "whose" | "based")
+                    || participle;
             }
             k += 1;
         }
@@ -1422,7 +1464,9 @@ impl Ctx<'_> {
             out.push(self.raw(i, i + 1, Hint::Loc, None));
             return;
         }
-        let hint = if is_acronym(w) { Hint::Org } else { Hint::Unknown };
+        // "Riksbank", "Bundesbank": a one-word name ending in "bank" is a bank.
+        let bank = w.len() > 6 && w.ends_with("bank") && !is_all_caps(w);
+        let hint = if is_acronym(w) || bank { Hint::Org } else { Hint::Unknown };
         let mut r = self.raw(i, i + 1, hint, None);
         r.weak = hint == Hint::Unknown && self.sentence_initial(i);
         out.push(r);

@@ -77,7 +77,7 @@ carrier broadcaster newspaper newspapers publisher tabloid magazine channel netw
 nonprofit non-profit ngo alliance coalition consortium conglomerate startup start-up giant regulator watchdog \
 agency agencies union unions party parties movement militia faction organisation organization organisations \
 organizations association federation club institute university foundation think-tank outfit operator \
-developer miner producer supplier distributor utility utilities exchange fund brokerage \
+developer miner producer supplier distributor utility utilities exchange fund brokerage provider providers \
 journal chain team lab laboratory restaurant restaurants hotel brewery bakery studio label \
 band festival orchestra choir";
 
