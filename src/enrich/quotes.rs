@@ -224,8 +224,23 @@ impl<'a> Ctx<'a> {
             .find(|m| self.is_person(m.ent))
             .map(|m| m.ent)
             .filter(|&e| sex(e) == Some(female));
-        if let Some(e) =
-            named_since.filter(|&e| recent.first().is_none_or(|&f| sex(f) != Some(female) && e != f))
+        // (Not "O'Malley said he had met DeLuca": a person named in what the last subject said,
+        // in the same sentence.)
+        let sent = |i: usize| self.toks.get(i).map(|t| t.sent);
+        let reported = first_pos.is_some_and(|fp| {
+            self.an.mentions.iter().find(|m| m.t0 == fp).is_some_and(|m| {
+                self.toks.get(m.t1).is_some_and(|t| t.is_lower() && LEXICON.is_speech_verb(t.text(self.text)))
+                    && named_since.is_some_and(|e| {
+                        self.an
+                            .mentions
+                            .iter()
+                            .any(|n| n.ent == e && n.t0 > fp && n.t0 < p && sent(n.t0) == sent(fp))
+                    })
+            })
+        });
+        if let Some(e) = named_since
+            .filter(|_| !reported)
+            .filter(|&e| recent.first().is_none_or(|&f| sex(f) != Some(female) && e != f))
         {
             return Some(e);
         }
@@ -233,7 +248,15 @@ impl<'a> Ctx<'a> {
         if sex(first).is_none_or(|f| f == female) {
             return Some(first);
         }
-        Some(recent.iter().copied().find(|&e| sex(e) == Some(female)).unwrap_or(first))
+        // Never one the text marks as the other sex when someone unmarked was spoken of.
+        Some(
+            recent
+                .iter()
+                .copied()
+                .find(|&e| sex(e) == Some(female))
+                .or_else(|| recent.iter().copied().find(|&e| sex(e).is_none()))
+                .unwrap_or(first),
+        )
     }
 
     /// The organisation named last before `p` ("… Nordhaven's online business …. The company
@@ -850,8 +873,15 @@ impl<'a> Ctx<'a> {
 /// ("Ms Marsh", "spokeswoman", "chairman") or a given name borne only by women. `None` when
 /// nothing says.
 fn sex_of(e: &Ent) -> Option<bool> {
+    // The title itself, not the employer after it ("former surgeon at King's College Hospital"
+    // says nothing of the surgeon's sex).
     let role = e.role.as_deref().unwrap_or("").to_lowercase();
-    let words = role.split(|c: char| !c.is_alphanumeric());
+    let title = [" at ", " of ", " for ", " with ", " in ", " to "]
+        .iter()
+        .filter_map(|p| role.find(p))
+        .min()
+        .map_or(role.as_str(), |cut| &role[..cut]);
+    let words = title.split(|c: char| !c.is_alphanumeric());
     for w in words {
         if w.ends_with("woman")
             || w.ends_with("women")
@@ -991,12 +1021,30 @@ pub(crate) fn find_quotes(
 ) -> Vec<Quote> {
     // Subjects inside quotations are the speaker's words ("“Marcus got to the ball first,” he
     // said"): not what a later pronoun refers to.
-    let salience: Vec<(usize, usize)> = an
+    // A subject inside what another person is reported to have said ("Lindqvist-Ahl said
+    // Sundberg had argued for a cut") ranks behind the one reporting it: the next "she said"
+    // continues the reporter's words.
+    let is_person = |e: usize| an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person);
+    let reporter = |m: &Mention| -> Option<usize> {
+        let sent = toks.get(m.t0)?.sent;
+        an.mentions
+            .iter()
+            .take_while(|r| r.t1 <= m.t0)
+            .filter(|r| r.subject && r.ent != m.ent && is_person(r.ent) && is_person(m.ent))
+            .filter(|r| toks.get(r.t0).is_some_and(|t| t.sent == sent && !t.in_quote))
+            .find(|r| {
+                toks.get(r.t1).is_some_and(|t| t.is_lower() && LEXICON.is_speech_verb(t.text(text)))
+                    && (r.t1..m.t0).all(|i| toks[i].kind == Kind::Word || toks[i].is_punct(','))
+            })
+            .map(|r| r.t0)
+    };
+    let mut salience: Vec<(usize, usize)> = an
         .mentions
         .iter()
         .filter(|m| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
-        .map(|m| (m.t0, m.ent))
+        .map(|m| (reporter(m).map_or(m.t0, |r| r.saturating_sub(1)), m.ent))
         .collect();
+    salience.sort_by_key(|&(p, _)| p);
     let sexes = sexes(text, toks, an);
     let mut cx = Ctx { text, toks, an, salience, sexes };
 

@@ -1235,3 +1235,51 @@ fn the_connecticut_democrat_is_the_senator_tagged_d_conn() {
     assert_eq!(speaker_of(t, "You spent").as_deref(), Some("Mark Halloran"));
     assert_eq!(speaker_of(t, "We need").as_deref(), Some("Jim Pruett"));
 }
+
+#[test]
+fn organisations_named_by_a_description_and_places_by_their_head() {
+    let e = enrich(
+        "He works for a firm called Derinkaya. A group calling itself NightVault claimed the attack. \
+         “We saw it,” said Joris Aerts, head of response at Velmora, the Antwerp cybersecurity firm \
+         brought in to help. Brightwell, the Pittsburgh-based pharmacy chain, objected. Sweden’s \
+         Riksbank cut rates. The station is run by the Southern Ocean Research Consortium. Halvorsen \
+         Station sits on the ice. Lorries crossed the River Bug near the Dorohusk border crossing, and \
+         in the Armutlu neighbourhood people waited.",
+        None,
+    );
+    for org in
+        ["Derinkaya", "NightVault", "Velmora", "Brightwell", "Riksbank", "Southern Ocean Research Consortium"]
+    {
+        assert_eq!(kind_of(&e, org), Some(EntityKind::Organization), "{org}: {:?}", e.entities);
+    }
+    for place in ["Halvorsen Station", "River Bug", "Dorohusk", "Armutlu"] {
+        assert_eq!(kind_of(&e, place), Some(EntityKind::Location), "{place}: {:?}", e.entities);
+    }
+}
+
+#[test]
+fn she_said_after_a_report_continues_the_reporter() {
+    // The subject of the reported clause (Sundberg) and the person named in it (DeLuca) are not
+    // the ones who go on speaking.
+    let t = "Governor Karin Lindqvist-Ahl spoke to reporters. Lindqvist-Ahl said Deputy Governor Maria \
+             Sundberg had argued for a larger cut. \"We had a long and honest discussion, and I respect her \
+             view,\" she said.";
+    assert_eq!(speaker_of(t, "We had a long").as_deref(), Some("Karin Lindqvist-Ahl"));
+    let t = "Marcus DeLuca chairs the committee; he has not moved. Trent O'Malley is a lobbyist. \
+             O'Malley said he had met DeLuca twice this week. \"He understands what is at stake,\" he said.";
+    assert_eq!(speaker_of(t, "He understands").as_deref(), Some("Trent O'Malley"));
+}
+
+#[test]
+fn a_pronoun_never_goes_to_someone_marked_as_the_other_sex() {
+    // Arslan is a woman ("shook her head"); Yıldırım is not marked: "he replied" is his.
+    let t = "Her neighbour, Mehmet Yıldırım, is more hopeful. “Every column I tie, I check twice,” \
+             Yıldırım said. Zeynep Arslan shook her head. “Trust will take longer,” she said.\n\n\
+             “Nobody here will accept it,” he replied.";
+    assert_eq!(speaker_of(t, "Nobody here").as_deref(), Some("Mehmet Yıldırım"));
+    // A woman whose role names a "King's" hospital is still a woman.
+    let t = "Prime Minister Keir Starmer spoke. The review was led by Priya Raman, a former surgeon at \
+             King's College Hospital.\n\nMs Raman told the BBC the findings shocked her. \"I have never \
+             seen morale this low,\" she said.";
+    assert_eq!(speaker_of(t, "I have never").as_deref(), Some("Priya Raman"));
+}
