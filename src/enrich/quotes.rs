@@ -1025,13 +1025,16 @@ pub(crate) fn find_quotes(
     // Sundberg had argued for a cut") ranks behind the one reporting it: the next "she said"
     // continues the reporter's words.
     let is_person = |e: usize| an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person);
-    let reporter = |m: &Mention| -> Option<usize> {
+    // (Looked for backwards within the sentence only: linear in the mentions.)
+    let reporter = |k: usize| -> Option<usize> {
+        let m = an.mentions.get(k)?;
         let sent = toks.get(m.t0)?.sent;
-        an.mentions
+        an.mentions[..k]
             .iter()
-            .take_while(|r| r.t1 <= m.t0)
-            .filter(|r| r.subject && r.ent != m.ent && is_person(r.ent) && is_person(m.ent))
-            .filter(|r| toks.get(r.t0).is_some_and(|t| t.sent == sent && !t.in_quote))
+            .rev()
+            .take_while(|r| toks.get(r.t0).is_some_and(|t| t.sent == sent))
+            .filter(|r| r.t1 <= m.t0 && r.subject && r.ent != m.ent && is_person(r.ent) && is_person(m.ent))
+            .filter(|r| !toks[r.t0].in_quote)
             .find(|r| {
                 toks.get(r.t1).is_some_and(|t| t.is_lower() && LEXICON.is_speech_verb(t.text(text)))
                     && (r.t1..m.t0).all(|i| toks[i].kind == Kind::Word || toks[i].is_punct(','))
@@ -1041,8 +1044,9 @@ pub(crate) fn find_quotes(
     let mut salience: Vec<(usize, usize)> = an
         .mentions
         .iter()
-        .filter(|m| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
-        .map(|m| (reporter(m).map_or(m.t0, |r| r.saturating_sub(1)), m.ent))
+        .enumerate()
+        .filter(|(_, m)| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
+        .map(|(k, m)| (reporter(k).map_or(m.t0, |r| r.saturating_sub(1)), m.ent))
         .collect();
     salience.sort_by_key(|&(p, _)| p);
     let sexes = sexes(text, toks, an);
