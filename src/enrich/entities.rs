@@ -1500,6 +1500,27 @@ impl Ctx<'_> {
                 return Some(format!("{noun} of {}", span_text(self.text, toks, a, e)));
             }
         }
+        // ", a 41-year-old pharmacist who …", ", a 34-year-old rice farmer from …": the noun after
+        // the age (up to three lowercase words, before a preposition, clause or punctuation).
+        if toks.get(t1).is_some_and(|t| t.is_punct(','))
+            && matches!(self.w(t1 + 1), "a" | "an")
+            && self.w(t1 + 2).ends_with("-year-old")
+        {
+            let a = t1 + 3;
+            let mut e = a;
+            while e < toks.len()
+                && e < a + 3
+                && toks[e].is_lower()
+                && toks[e].kind == Kind::Word
+                && !lx.is_stopword(self.w(e))
+            {
+                e += 1;
+            }
+            let ends = toks.get(e).is_none_or(|t| t.kind != Kind::Word || lx.is_stopword(self.w(e)));
+            if e > a && ends {
+                return Some(span_text(self.text, toks, a, e));
+            }
+        }
         // After: ", spokesperson for the US mission to the United Nations,"
         if toks.get(t1).is_some_and(|t| t.is_punct(',')) {
             let a = t1 + 1;

@@ -1283,3 +1283,14 @@ fn a_pronoun_never_goes_to_someone_marked_as_the_other_sex() {
              seen morale this low,\" she said.";
     assert_eq!(speaker_of(t, "I have never").as_deref(), Some("Priya Raman"));
 }
+
+#[test]
+fn the_noun_after_an_age_is_the_role() {
+    let e = enrich(
+        "“We left everything,” said Dewi Sari, a 34-year-old rice farmer from Supiturang. \
+         “I will believe it when I see it,” said Zeynep Arslan, a 41-year-old pharmacist who lives nearby.",
+        None,
+    );
+    assert_eq!(role_of(&e, "Dewi Sari").as_deref(), Some("rice farmer"), "{:?}", e.entities);
+    assert_eq!(role_of(&e, "Zeynep Arslan").as_deref(), Some("pharmacist"));
+}
