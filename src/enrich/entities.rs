@@ -853,6 +853,15 @@ impl Ctx<'_> {
             out.push(r);
             return;
         }
+        // "Germany's Federal Statistical Office", "a director at Nepal's Department of Tourism": a
+        // known place owning an organisation is two names, whatever cue frames the whole.
+        if let Some(p) = self.possessive_org(t0, t1) {
+            if let (Some(c), true) = (self.known_loc(t0, p), p + 1 < t1) {
+                out.push(self.raw(t0, p, Hint::Loc, Some(c)));
+                self.classify(p + 1, t1, out);
+                return;
+            }
+        }
         // "drugmaker Bharat Biotech", "Gavi, the vaccine alliance,": an organisation by its description.
         if self.english && self.org_cue(t0, t1) {
             out.push(self.raw(t0, t1, Hint::Org, None));
@@ -871,25 +880,13 @@ impl Ctx<'_> {
         }
         // "King's College Hospital", "Moody's Investors Service", "U.S. Attorney's Office for the
         // Southern District"; "Germany's Federal Statistical Office": a place owning an organisation.
-        if let Some(p) = (t0..t1).find(|&i| self.toks[i].kind == Kind::Possessive) {
-            let first = lower(self.w(p + 1));
-            let org_after = (p + 1..t1).any(|i| self.lx.is_org_word(self.w(i)))
-                && !self.lx.is_role_head(&first)
-                && !self.lx.is_role_modifier(&first)
-                && !self.lx.is_demonym(self.w(p + 1));
-            if org_after || self.lx.is_org_word(self.w(t1 - 1)) {
-                if let (Some(c), true) = (self.known_loc(t0, p), p + 1 < t1) {
-                    out.push(self.raw(t0, p, Hint::Loc, Some(c)));
-                    self.classify(p + 1, t1, out);
-                    return;
-                }
-                // A list joined by "and" after the possessive is split below ("the Traders'
-                // Association and the Ministry of …").
-                // (Also one before it: "the Fairbourne Railway and the Kharadi Residents' Forum".)
-                if !(t0..t1).any(|i| self.w(i) == "and") {
-                    out.push(self.raw(t0, t1, Hint::Org, None));
-                    return;
-                }
+        if self.possessive_org(t0, t1).is_some() {
+            // A list joined by "and" after the possessive is split below ("the Traders'
+            // Association and the Ministry of …").
+            // (Also one before it: "the Fairbourne Railway and the Kharadi Residents' Forum".)
+            if !(t0..t1).any(|i| self.w(i) == "and") {
+                out.push(self.raw(t0, t1, Hint::Org, None));
+                return;
             }
         }
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
@@ -1182,6 +1179,18 @@ impl Ctx<'_> {
                 i += 1;
             }
         }
+    }
+
+    /// The possessive in a name that an organisation follows ("King's College Hospital",
+    /// "Germany's Federal Statistical Office"), if there is one.
+    fn possessive_org(&self, t0: usize, t1: usize) -> Option<usize> {
+        let p = (t0..t1).find(|&i| self.toks[i].kind == Kind::Possessive)?;
+        let first = lower(self.w(p + 1));
+        let org_after = (p + 1..t1).any(|i| self.lx.is_org_word(self.w(i)))
+            && !self.lx.is_role_head(&first)
+            && !self.lx.is_role_modifier(&first)
+            && !self.lx.is_demonym(self.w(p + 1));
+        (org_after || self.lx.is_org_word(self.w(t1 - 1))).then_some(p)
     }
 
     /// Capitals at the start of a paragraph followed by "(" / "," / a dash: a dateline.

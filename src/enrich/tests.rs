@@ -1294,3 +1294,10 @@ fn the_noun_after_an_age_is_the_role() {
     assert_eq!(role_of(&e, "Dewi Sari").as_deref(), Some("rice farmer"), "{:?}", e.entities);
     assert_eq!(role_of(&e, "Zeynep Arslan").as_deref(), Some("pharmacist"));
 }
+
+#[test]
+fn a_known_place_owning_an_organisation_is_split_whatever_frames_it() {
+    let e = enrich("Rakesh Gurung, a director at Nepal’s Department of Tourism, named the dead.", None);
+    assert_eq!(kind_of(&e, "Nepal"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Department of Tourism"), Some(EntityKind::Organization));
+}
