@@ -1511,6 +1511,17 @@ impl Ctx<'_> {
         }
         // ", a 41-year-old pharmacist who …", ", a 34-year-old rice farmer from …": the noun after
         // the age (up to three lowercase words, before a preposition, clause or punctuation).
+        // (", 38, a guide from the Solukhumbu district": an age in figures first.)
+        let t1 = if toks.get(t1).is_some_and(|t| t.is_punct(','))
+            && self.w(t1 + 1).len() <= 3
+            && self.w(t1 + 1).bytes().all(|b| b.is_ascii_digit())
+            && toks.get(t1 + 2).is_some_and(|t| t.is_punct(','))
+            && matches!(self.w(t1 + 3), "a" | "an")
+        {
+            t1 + 2
+        } else {
+            t1
+        };
         if toks.get(t1).is_some_and(|t| t.is_punct(','))
             && matches!(self.w(t1 + 1), "a" | "an")
             && self.w(t1 + 2).ends_with("-year-old")
@@ -1567,7 +1578,11 @@ impl Ctx<'_> {
                         // ", and Guitarist Tom Akande watched": a coordinated clause.
                         | "and" | "or" | "but" | "while"
                 );
-                let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower());
+                // (Not ", backed the minister.": a clause whose verb comes first.)
+                let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower())
+                    || (toks[s].is_lower()
+                        && first_l.ends_with("ed")
+                        && matches!(self.w(s + 1), "the" | "a" | "an" | "his" | "her" | "its" | "their"));
                 // ", a retired schoolteacher from …": an indefinite noun phrase before a preposition.
                 let indefinite = s > a && matches!(self.w(a), "a" | "an") && {
                     let p = (s..e.min(s + 5))
@@ -1577,6 +1592,9 @@ impl Ctx<'_> {
                     })
                 };
                 if (head_near || indefinite) && !relative && !verbish && s < e {
+                    // ", a guide from the Solukhumbu district,": where someone is from is no
+                    // part of the role.
+                    let e = (s + 1..e).find(|&k| self.w(k) == "from").unwrap_or(e);
                     return Some(span_text(self.text, toks, s, e));
                 }
             }

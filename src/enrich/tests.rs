@@ -285,7 +285,11 @@ fn determined_role_phrase_before_comma_and_name() {
 #[test]
 fn indefinite_apposition_and_title_with_apposition() {
     let e = enrich("Anna Berg, a beekeeper from Uppsala, said the hives were empty.", None);
-    assert_eq!(role_of(&e, "Anna Berg").as_deref(), Some("beekeeper from Uppsala"));
+    assert_eq!(
+        role_of(&e, "Anna Berg").as_deref(),
+        Some("beekeeper"),
+        "where she is from is no part of the role"
+    );
     let e = enrich("Lt. Gen. Dwayne Whitaker, commander of the Pacific fleet, said he was ready.", None);
     let r = role_of(&e, "Dwayne Whitaker").unwrap_or_default();
     assert!(r.contains("Lt. Gen.") && r.contains("commander of the Pacific fleet"), "{r:?}");
@@ -1300,4 +1304,17 @@ fn a_known_place_owning_an_organisation_is_split_whatever_frames_it() {
     let e = enrich("Rakesh Gurung, a director at Nepal’s Department of Tourism, named the dead.", None);
     assert_eq!(kind_of(&e, "Nepal"), Some(EntityKind::Location), "{:?}", e.entities);
     assert_eq!(kind_of(&e, "Department of Tourism"), Some(EntityKind::Organization));
+}
+
+#[test]
+fn roles_after_an_age_in_figures_and_not_from_a_clause() {
+    let e = enrich(
+        "Officials identified the dead as Pemba Dorje Sherpa, 38, a mountain porter from the Solukhumbu \
+         district. The company's chief executive, Kristján Ari Baldursson, backed the minister. \
+         Norwegian grandmaster Helga Sørlie called the move brilliant.",
+        None,
+    );
+    assert_eq!(role_of(&e, "Pemba Dorje Sherpa").as_deref(), Some("mountain porter"), "{:?}", e.entities);
+    assert_ne!(role_of(&e, "Kristján Ari Baldursson").as_deref(), Some("backed the minister"));
+    assert_eq!(role_of(&e, "Helga Sørlie").as_deref(), Some("Norwegian grandmaster"));
 }
