@@ -1580,7 +1580,7 @@ impl Ctx<'_> {
                 );
                 // (Not ", backed the minister.": a clause whose verb comes first.)
                 let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower())
-                    || (toks[s].is_lower()
+                    || (toks.get(s).is_some_and(|t| t.is_lower())
                         && first_l.ends_with("ed")
                         && matches!(self.w(s + 1), "the" | "a" | "an" | "his" | "her" | "its" | "their"));
                 // ", a retired schoolteacher from …": an indefinite noun phrase before a preposition.

@@ -337,7 +337,8 @@ fn verdicts(values: &[&str]) -> Vec<(bool, bool)> {
     let alnum = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
     let (neg_parts, pos_parts) = (NEGATIVE_PARTS.len(), NEGATIVE_PARTS.len() + POSITIVE_PARTS.len());
     for hit in m.find_overlapping_iter(&joined) {
-        let k = starts.partition_point(|&s| s <= hit.start()) - 1;
+        // The value the hit starts in (`starts[0]` is 0, so there always is one).
+        let Some(k) = starts.partition_point(|&s| s <= hit.start()).checked_sub(1) else { continue };
         let Some(v) = out.get_mut(k) else { continue };
         match hit.pattern().as_usize() {
             p if p < neg_parts => v.0 = true,
