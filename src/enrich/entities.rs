@@ -1305,6 +1305,8 @@ impl Ctx<'_> {
         let modifier = |k: usize| {
             let w = self.w(k);
             self.toks[k].is_lower()
+                // (", the country’s biggest fishing company,")
+                || (self.toks[k].kind == Kind::Possessive && self.toks[k - 1].is_lower())
                 || self.lx.is_demonym(w)
                 || self.lx.location(w).is_some()
                 || w.strip_suffix("-based").is_some_and(|h| h.starts_with(char::is_uppercase))
@@ -1321,9 +1323,13 @@ impl Ctx<'_> {
                             next,
                             "brought" | "built" | "run" | "known" | "set" | "hired" | "chosen" | "made"
                         ));
+                // (Or where it is: "Kavya Lifesciences, a supplier in Hyderabad".)
+                let located =
+                    matches!(next, "in" | "near") && self.toks.get(k + 2).is_some_and(|t| t.is_cap());
                 return self.toks.get(k + 1).is_none_or(|t| t.kind == Kind::Punct && t.first != '-')
                     || matches!(next, "that" | "which" | "whose" | "based")
-                    || participle;
+                    || participle
+                    || located;
             }
             k += 1;
         }

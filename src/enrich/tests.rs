@@ -1318,3 +1318,19 @@ fn roles_after_an_age_in_figures_and_not_from_a_clause() {
     assert_ne!(role_of(&e, "Kristján Ari Baldursson").as_deref(), Some("backed the minister"));
     assert_eq!(role_of(&e, "Helga Sørlie").as_deref(), Some("Norwegian grandmaster"));
 }
+
+#[test]
+fn organisations_by_their_kind_of_business_and_an_owned_apposition() {
+    let e = enrich(
+        "The lot came from Kavya Lifesciences, a supplier in Hyderabad. Among them is Brimverk, the \
+         country’s biggest fishing company, which runs 19 vessels. The Moroccan contractor Atlas Génie \
+         Civil built the viaducts. Bus riders will pay more after the Lakeshore Metro board voted. \
+         Objects will go to the Regional Museum of Ica.",
+        None,
+    );
+    for org in
+        ["Kavya Lifesciences", "Brimverk", "Atlas Génie Civil", "Lakeshore Metro", "Regional Museum of Ica"]
+    {
+        assert_eq!(kind_of(&e, org), Some(EntityKind::Organization), "{org}: {:?}", e.entities);
+    }
+}
