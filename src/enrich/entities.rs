@@ -84,6 +84,8 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 const PRONOUN_CAPS: &[&str] =
     &["I", "Me", "We", "You", "He", "She", "It", "They", "My", "Our", "His", "Her", "Their", "Us"];
+/// Prepositions that follow a participle in a clause (", commentating for the broadcast,").
+const CLAUSE_PREPS: &[&str] = &["for", "on", "in", "at", "to", "from", "with", "about", "outside", "near"];
 /// Prepositions after which an unknown name is a place.
 const LOC_PREPS: &[&str] = &["in", "near", "outside", "inside", "across", "throughout", "around", "into"];
 const LOC_SUFFIX: &[&str] = &[
@@ -1588,7 +1590,11 @@ impl Ctx<'_> {
                 let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower())
                     || (toks.get(s).is_some_and(|t| t.is_lower())
                         && first_l.ends_with("ed")
-                        && matches!(self.w(s + 1), "the" | "a" | "an" | "his" | "her" | "its" | "their"));
+                        && matches!(self.w(s + 1), "the" | "a" | "an" | "his" | "her" | "its" | "their"))
+                    // (Not ", commentating for the official broadcast,": what they were doing.)
+                    || (toks.get(s).is_some_and(|t| t.is_lower())
+                        && first_l.ends_with("ing")
+                        && CLAUSE_PREPS.contains(&self.w(s + 1)));
                 // ", a retired schoolteacher from …": an indefinite noun phrase before a preposition.
                 let indefinite = s > a && matches!(self.w(a), "a" | "an") && {
                     let p = (s..e.min(s + 5))

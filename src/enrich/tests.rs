@@ -1334,3 +1334,12 @@ fn organisations_by_their_kind_of_business_and_an_owned_apposition() {
         assert_eq!(kind_of(&e, org), Some(EntityKind::Organization), "{org}: {:?}", e.entities);
     }
 }
+
+#[test]
+fn a_participle_clause_after_a_name_is_no_role() {
+    let e = enrich(
+        "Norwegian grandmaster Helga Sørlie, commentating for the official broadcast, called the move brilliant.",
+        None,
+    );
+    assert_eq!(role_of(&e, "Helga Sørlie").as_deref(), Some("Norwegian grandmaster"), "{:?}", e.entities);
+}
