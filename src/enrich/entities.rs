@@ -891,6 +891,27 @@ impl Ctx<'_> {
                 return;
             }
         }
+        // "Minister of Transport and Logistics Abdelkrim El Ouazzani": a title of two portfolios,
+        // then the name (two to four capitalised words after the second portfolio).
+        if self.english && n >= 6 && lx.is_role_head(&lower(self.w(t0))) && self.w(t0 + 1) == "of" {
+            if let Some(a) = (t0 + 3..t1 - 3).find(|&i| self.w(i) == "and") {
+                let b = a + 1;
+                let name_ok =
+                    (b + 1..t1).all(|i| self.toks[i].is_cap() || NAME_PARTICLES.contains(&self.w(i)));
+                if (3..=5).contains(&(t1 - b))
+                    && self.toks[b].is_cap()
+                    && !lx.is_given_name(self.w(b))
+                    && self.longest_known(b, t1).is_none_or(|(e, _, _)| e <= b + 1)
+                    && name_ok
+                {
+                    let mut r = self.raw(b + 1, t1, Hint::Person, None);
+                    r.role = Some(span_text(self.text, self.toks, t0, b + 1));
+                    r.lead = t0;
+                    out.push(r);
+                    return;
+                }
+            }
+        }
         // "Hamas and Israel", "Ron Dermer and National Security Adviser Tzachi Hanegbi": two names,
         // unless the whole is one organisation ("Food and Drug Administration").
         // (Not "Water and Sanitation Minister Naledi Khumalo": one title.)

@@ -1343,3 +1343,16 @@ fn a_participle_clause_after_a_name_is_no_role() {
     );
     assert_eq!(role_of(&e, "Helga Sørlie").as_deref(), Some("Norwegian grandmaster"), "{:?}", e.entities);
 }
+
+#[test]
+fn a_title_of_two_portfolios_before_a_name() {
+    let e = enrich("Minister of Transport and Logistics Abdelkrim El Ouazzani rode the first train.", None);
+    assert_eq!(
+        role_of(&e, "Abdelkrim El Ouazzani").as_deref(),
+        Some("Minister of Transport and Logistics"),
+        "{:?}",
+        e.entities
+    );
+    let e = enrich("The Ministry of Foreign Affairs and Trade said so.", None);
+    assert_eq!(kind_of(&e, "Ministry of Foreign Affairs and Trade"), Some(EntityKind::Organization));
+}
