@@ -891,6 +891,21 @@ impl Ctx<'_> {
                 return;
             }
         }
+        // "Kenta Morishita for the Pan-Pacific Boxing Federation": a name with no organisation word
+        // before "for", an organisation after it, are two names ("Committee for the Protection of
+        // Journalists" has its organisation word before "for").
+        if let Some(f) = (t0 + 2..t1.saturating_sub(2)).find(|&i| self.w(i) == "for") {
+            let b = if self.w(f + 1) == "the" { f + 2 } else { f + 1 };
+            if b < t1
+                && !(t0..f).any(|i| lx.is_org_word(self.w(i)) || lx.is_role_head(&lower(self.w(i))))
+                && self.longest_known(t0, f).is_none()
+                && self.has_org_word(b, t1)
+            {
+                self.classify(t0, f, out);
+                self.classify(b, t1, out);
+                return;
+            }
+        }
         // "Minister of Transport and Logistics Abdelkrim El Ouazzani": a title of two portfolios,
         // then the name (two to four capitalised words after the second portfolio).
         if self.english && n >= 6 && lx.is_role_head(&lower(self.w(t0))) && self.w(t0 + 1) == "of" {

@@ -1356,3 +1356,16 @@ fn a_title_of_two_portfolios_before_a_name() {
     let e = enrich("The Ministry of Foreign Affairs and Trade said so.", None);
     assert_eq!(kind_of(&e, "Ministry of Foreign Affairs and Trade"), Some(EntityKind::Organization));
 }
+
+#[test]
+fn a_person_for_an_organisation_is_two_names() {
+    let e = enrich(
+        "Dela Cruz will challenge Japan’s Kenta Morishita for the Pan-Pacific Boxing Federation title. \
+         The Committee for the Protection of Journalists objected. His trainer, Ernesto de los Santos, agreed.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Kenta Morishita"), Some(EntityKind::Person), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Pan-Pacific Boxing Federation"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Committee for the Protection of Journalists"), Some(EntityKind::Organization));
+    assert_eq!(role_of(&e, "Ernesto de los Santos").as_deref(), Some("trainer"));
+}
