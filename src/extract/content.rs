@@ -280,26 +280,36 @@ struct Attrs<'a> {
 
 fn read_attrs<'a>(dom: &Dom<'a>, id: u32) -> Attrs<'a> {
     let mut a = Attrs::default();
-    for (name, value) in dom.attrs(id) {
-        // Dispatch on the length first: most attributes are none of these.
+    let list = match dom.nodes.get(id as usize).map(|n| &n.kind) {
+        Some(Kind::Element { attrs, .. }) => {
+            dom.attrs.get(attrs.start as usize..attrs.end as usize).unwrap_or_default()
+        }
+        _ => &[],
+    };
+    let bytes = dom.src.as_bytes();
+    for at in list {
+        // Names compared as bytes, dispatched on the length first: most attributes are none of
+        // these, and their values are never sliced out.
+        let Some(name) = bytes.get(at.name.start as usize..at.name.end as usize) else { continue };
+        let value = || dom.src.get(at.value.start as usize..at.value.end as usize);
         let slot = match name.len() {
-            2 if name.eq_ignore_ascii_case("id") => &mut a.id,
-            4 if name.eq_ignore_ascii_case("role") => &mut a.role,
-            5 if name.eq_ignore_ascii_case("class") => &mut a.class,
-            5 if name.eq_ignore_ascii_case("style") => &mut a.style,
-            8 if name.eq_ignore_ascii_case("itemprop") => &mut a.itemprop,
-            6 if name.eq_ignore_ascii_case("hidden") => {
+            2 if name.eq_ignore_ascii_case(b"id") => &mut a.id,
+            4 if name.eq_ignore_ascii_case(b"role") => &mut a.role,
+            5 if name.eq_ignore_ascii_case(b"class") => &mut a.class,
+            5 if name.eq_ignore_ascii_case(b"style") => &mut a.style,
+            8 if name.eq_ignore_ascii_case(b"itemprop") => &mut a.itemprop,
+            6 if name.eq_ignore_ascii_case(b"hidden") => {
                 a.hidden = true;
                 continue;
             }
-            11 if name.eq_ignore_ascii_case("aria-hidden") => {
-                a.hidden |= value == "true";
+            11 if name.eq_ignore_ascii_case(b"aria-hidden") => {
+                a.hidden |= value() == Some("true");
                 continue;
             }
             _ => continue,
         };
         if slot.is_none() {
-            *slot = Some(value);
+            *slot = value();
         }
     }
     a
