@@ -162,6 +162,7 @@ const LOC_SUFFIX: &[&str] = &[
     "Pier",
     "Wharf",
     "Station",
+    "Creek",
 ];
 /// Place words that head "X of Y" names ("Cape of Good Hope", "Palace of Westminster", "Gulf of Aden").
 const LOC_OF_HEADS: &[&str] =

@@ -1369,3 +1369,14 @@ fn a_person_for_an_organisation_is_two_names() {
     assert_eq!(kind_of(&e, "Committee for the Protection of Journalists"), Some(EntityKind::Organization));
     assert_eq!(role_of(&e, "Ernesto de los Santos").as_deref(), Some("trainer"));
 }
+
+#[test]
+fn creeks_airlines_and_steelmakers() {
+    let e = enrich(
+        "Crews burned land near Govetts Creek. Freight on Qilak Air costs more. Suryansh Steel will expand.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Govetts Creek"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Qilak Air"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Suryansh Steel"), Some(EntityKind::Organization));
+}
