@@ -1285,6 +1285,14 @@ impl Ctx<'_> {
                 && !(t0..t1).any(|i| matches!(self.w(i), "and" | "&"))
                 && !self.toks.get(t1).is_some_and(|t| t.is_cap())
         };
+        // "Madrid-based Hydrava": a business by where it is based (a person has a noun between:
+        // "London-based artist X").
+        let based = t0.checked_sub(1).is_some_and(|p| {
+            self.w(p).strip_suffix("-based").is_some_and(|h| h.starts_with(char::is_uppercase))
+        });
+        if based && !(t0..t1).any(|i| matches!(self.w(i), "and" | "&")) {
+            return true;
+        }
         // "a firm called Derinkaya", "a group calling itself NightVault", "the charity known as X".
         let named = {
             let d = match (t0.checked_sub(1).map(|p| self.w(p)), t0.checked_sub(2).map(|p| self.w(p))) {

@@ -78,7 +78,7 @@ nonprofit non-profit ngo alliance coalition consortium conglomerate startup star
 agency agencies union unions party parties movement militia faction organisation organization organisations \
 organizations association federation club institute university foundation think-tank outfit operator \
 developer miner producer supplier distributor utility utilities exchange fund brokerage provider providers \
-contractor contractors board \
+contractor contractors board platform platforms marketplace \
 journal chain team lab laboratory restaurant restaurants hotel brewery bakery studio label \
 band festival orchestra choir";
 

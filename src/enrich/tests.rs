@@ -1380,3 +1380,15 @@ fn creeks_airlines_and_steelmakers() {
     assert_eq!(kind_of(&e, "Qilak Air"), Some(EntityKind::Organization));
     assert_eq!(kind_of(&e, "Suryansh Steel"), Some(EntityKind::Organization));
 }
+
+#[test]
+fn a_business_by_where_it_is_based_or_by_its_platform() {
+    let e = enrich(
+        "The consortium of Madrid-based Hydrava and Jakarta's Pertama Teknik will build it. Stayloft, \
+         the Seattle-based booking platform that lists homes, objected. London-based artist Tom Reyes agreed.",
+        None,
+    );
+    assert_eq!(kind_of(&e, "Hydrava"), Some(EntityKind::Organization), "{:?}", e.entities);
+    assert_eq!(kind_of(&e, "Stayloft"), Some(EntityKind::Organization));
+    assert_eq!(kind_of(&e, "Tom Reyes"), Some(EntityKind::Person));
+}
