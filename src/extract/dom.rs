@@ -224,16 +224,20 @@ impl<'a> Dom<'a> {
         self.attrs(id).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
     }
 
-    /// Every attribute of element `id` as (name, raw value), in source order.
-    pub fn attrs(&self, id: u32) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
-        let list = match self.nodes.get(id as usize) {
+    /// The attribute table entries of element `id` (empty for other nodes), in source order.
+    pub fn attr_list(&self, id: u32) -> &[Attr] {
+        match self.nodes.get(id as usize) {
             Some(Node { kind: Kind::Element { attrs, .. }, .. }) => {
                 self.attrs.get(attrs.start as usize..attrs.end as usize).unwrap_or_default()
             }
             _ => &[],
-        };
+        }
+    }
+
+    /// Every attribute of element `id` as (name, raw value), in source order.
+    pub fn attrs(&self, id: u32) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
         let src = self.src;
-        list.iter().filter_map(move |a| {
+        self.attr_list(id).iter().filter_map(move |a| {
             Some((
                 src.get(a.name.start as usize..a.name.end as usize)?,
                 src.get(a.value.start as usize..a.value.end as usize)?,
