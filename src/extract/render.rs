@@ -7,7 +7,7 @@
 //! event attribute can pass. Does not decide what is content ([`super::content`]).
 
 use super::dom::{Dom, Kind, Tag, NONE};
-use super::text::{decode_entities, escape_into};
+use super::text::{decode_entities, escape_into, words_of};
 use url::Url;
 
 /// Rendered output.
@@ -136,65 +136,6 @@ impl Writer<'_> {
         }
         self.gap(Gap::Para);
     }
-}
-
-/// The words of `s` (split at every `char::is_whitespace` character, empty pieces skipped).
-/// Bytes are classified without decoding: only a few lead bytes can start a non-ASCII space.
-fn words_of(s: &str) -> impl Iterator<Item = &str> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        // Skip whitespace.
-        loop {
-            if i >= b.len() {
-                return None;
-            }
-            match space_len(s, i) {
-                Some(len) => i += len,
-                None => break,
-            }
-        }
-        // The word runs to the next whitespace; most bytes cannot start one.
-        let start = i;
-        while i < b.len() {
-            if MAY_START_SPACE[usize::from(b[i])] && space_len(s, i).is_some() {
-                break;
-            }
-            i += 1;
-        }
-        Some(&s[start..i])
-    })
-}
-
-/// Bytes that may start a whitespace character: ASCII spaces, and the lead bytes of U+0085,
-/// U+00A0, U+1680, U+2000..U+205F and U+3000.
-const MAY_START_SPACE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 9;
-    while b <= 13 {
-        t[b] = true;
-        b += 1;
-    }
-    t[b' ' as usize] = true;
-    t[0xc2] = true;
-    t[0xe1] = true;
-    t[0xe2] = true;
-    t[0xe3] = true;
-    t
-};
-
-/// The byte length of the whitespace character at byte `i`, if there is one there. `i` need
-/// not be a character boundary: continuation bytes are never whitespace.
-fn space_len(s: &str, i: usize) -> Option<usize> {
-    let b = *s.as_bytes().get(i)?;
-    if !MAY_START_SPACE[usize::from(b)] {
-        return None;
-    }
-    if b < 0x80 {
-        return Some(1);
-    }
-    let c = s.get(i..)?.chars().next()?;
-    c.is_whitespace().then(|| c.len_utf8())
 }
 
 /// HTML name to write for an element, whether it is inline, and whether it holds text directly.
@@ -421,28 +362,5 @@ fn leave(w: &mut Writer, id: u32, tag: Tag) {
     }
     if !inline {
         w.gap(Gap::Para);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_split_at_every_kind_of_space() {
-        let samples = [
-            "",
-            " ",
-            "one",
-            " two  words\n",
-            "a\u{b}b\u{c}c\rd",
-            "no\u{a0}break\u{2009}thin\u{3000}ideographic\u{85}next",
-            "é ü 東京 \u{1F600}x \u{202f}y\u{205f}z",
-            "Łódź\u{2028}line\u{2029}para\u{1680}ogham",
-        ];
-        for s in samples {
-            let expected: Vec<&str> = s.split(char::is_whitespace).filter(|w| !w.is_empty()).collect();
-            assert_eq!(words_of(s).collect::<Vec<_>>(), expected, "{s:?}");
-        }
     }
 }
