@@ -182,6 +182,41 @@ impl<'a> Ctx<'a> {
         self.w(i).eq_ignore_ascii_case("according") && self.w(i + 1) == "to"
     }
 
+    /// (token, entity) of every subject mention outside quotations, in the order a later
+    /// pronoun looks back over them. Subjects inside quotations are the speaker's words ("“Marcus
+    /// got to the ball first,” he said"). A subject inside what another person is reported to
+    /// have said ("Lindqvist-Ahl said Sundberg had argued for a cut") ranks behind the one
+    /// reporting it: the next "she said" continues the reporter's words.
+    fn subject_salience(&self) -> Vec<(usize, usize)> {
+        let mentions = &self.an.mentions;
+        // The reporting subject: looked for backwards within the sentence only (linear in the
+        // mentions).
+        let reporter = |k: usize| -> Option<usize> {
+            let m = mentions.get(k)?;
+            let sent = self.toks.get(m.t0)?.sent;
+            mentions[..k]
+                .iter()
+                .rev()
+                .take_while(|r| self.toks.get(r.t0).is_some_and(|t| t.sent == sent))
+                .filter(|r| r.t1 <= m.t0 && r.subject && r.ent != m.ent)
+                .filter(|r| self.is_person(r.ent) && self.is_person(m.ent))
+                .filter(|r| !self.toks[r.t0].in_quote)
+                .find(|r| {
+                    self.is_verb(r.t1)
+                        && (r.t1..m.t0).all(|i| self.toks[i].kind == Kind::Word || self.toks[i].is_punct(','))
+                })
+                .map(|r| r.t0)
+        };
+        let mut salience: Vec<(usize, usize)> = mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.subject && !self.toks.get(m.t0).is_some_and(|t| t.in_quote))
+            .map(|(k, m)| (reporter(k).map_or(m.t0, |r| r.saturating_sub(1)), m.ent))
+            .collect();
+        salience.sort_by_key(|&(p, _)| p);
+        salience
+    }
+
     /// The person a pronoun at token `p` refers to.
     fn pronoun(&self, p: usize) -> Option<usize> {
         self.latest_person(p, None)
@@ -228,8 +263,8 @@ impl<'a> Ctx<'a> {
         // in the same sentence.)
         let sent = |i: usize| self.toks.get(i).map(|t| t.sent);
         let reported = first_pos.is_some_and(|fp| {
-            self.an.mentions.iter().find(|m| m.t0 == fp).is_some_and(|m| {
-                self.toks.get(m.t1).is_some_and(|t| t.is_lower() && LEXICON.is_speech_verb(t.text(self.text)))
+            self.mention_at(fp).is_some_and(|m| {
+                self.is_verb(m.t1)
                     && named_since.is_some_and(|e| {
                         self.an
                             .mentions
@@ -1019,38 +1054,9 @@ pub(crate) fn find_quotes(
     an: &Analysis,
     english: bool,
 ) -> Vec<Quote> {
-    // Subjects inside quotations are the speaker's words ("“Marcus got to the ball first,” he
-    // said"): not what a later pronoun refers to.
-    // A subject inside what another person is reported to have said ("Lindqvist-Ahl said
-    // Sundberg had argued for a cut") ranks behind the one reporting it: the next "she said"
-    // continues the reporter's words.
-    let is_person = |e: usize| an.ents.get(e).is_some_and(|x| x.kind == EntityKind::Person);
-    // (Looked for backwards within the sentence only: linear in the mentions.)
-    let reporter = |k: usize| -> Option<usize> {
-        let m = an.mentions.get(k)?;
-        let sent = toks.get(m.t0)?.sent;
-        an.mentions[..k]
-            .iter()
-            .rev()
-            .take_while(|r| toks.get(r.t0).is_some_and(|t| t.sent == sent))
-            .filter(|r| r.t1 <= m.t0 && r.subject && r.ent != m.ent && is_person(r.ent) && is_person(m.ent))
-            .filter(|r| !toks[r.t0].in_quote)
-            .find(|r| {
-                toks.get(r.t1).is_some_and(|t| t.is_lower() && LEXICON.is_speech_verb(t.text(text)))
-                    && (r.t1..m.t0).all(|i| toks[i].kind == Kind::Word || toks[i].is_punct(','))
-            })
-            .map(|r| r.t0)
-    };
-    let mut salience: Vec<(usize, usize)> = an
-        .mentions
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.subject && !toks.get(m.t0).is_some_and(|t| t.in_quote))
-        .map(|(k, m)| (reporter(k).map_or(m.t0, |r| r.saturating_sub(1)), m.ent))
-        .collect();
-    salience.sort_by_key(|&(p, _)| p);
     let sexes = sexes(text, toks, an);
-    let mut cx = Ctx { text, toks, an, salience, sexes };
+    let mut cx = Ctx { text, toks, an, salience: Vec::new(), sexes };
+    cx.salience = cx.subject_salience();
 
     struct Found {
         span: QuoteSpan,
