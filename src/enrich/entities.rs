@@ -328,6 +328,11 @@ fn korean_given(w: &str) -> bool {
     })
 }
 
+/// "Madrid-based", "Pittsburgh-based": based in a named place.
+fn place_based(w: &str) -> bool {
+    w.strip_suffix("-based").is_some_and(|h| h.starts_with(char::is_uppercase))
+}
+
 /// The English second half of a compound ("Abuja-based", "US-led", "state-run", "Cold War-era").
 fn compound_tail(tail: &str) -> bool {
     tail.ends_with("ed")
@@ -1287,9 +1292,7 @@ impl Ctx<'_> {
         };
         // "Madrid-based Hydrava": a business by where it is based (a person has a noun between:
         // "London-based artist X").
-        let based = t0.checked_sub(1).is_some_and(|p| {
-            self.w(p).strip_suffix("-based").is_some_and(|h| h.starts_with(char::is_uppercase))
-        });
+        let based = t0.checked_sub(1).is_some_and(|p| place_based(self.w(p)));
         if based && !(t0..t1).any(|i| matches!(self.w(i), "and" | "&")) {
             return true;
         }
@@ -1356,7 +1359,7 @@ impl Ctx<'_> {
                 || (self.toks[k].kind == Kind::Possessive && self.toks[k - 1].is_lower())
                 || self.lx.is_demonym(w)
                 || self.lx.location(w).is_some()
-                || w.strip_suffix("-based").is_some_and(|h| h.starts_with(char::is_uppercase))
+                || place_based(w)
         };
         while k < self.toks.len() && k < t1 + 7 && modifier(k) {
             if self.lx.is_org_descriptor(self.w(k)) {
@@ -1631,15 +1634,14 @@ impl Ctx<'_> {
                         // ", and Guitarist Tom Akande watched": a coordinated clause.
                         | "and" | "or" | "but" | "while"
                 );
-                // (Not ", backed the minister.": a clause whose verb comes first.)
-                let verbish = (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower())
-                    || (toks.get(s).is_some_and(|t| t.is_lower())
-                        && first_l.ends_with("ed")
+                // (Not ", backed the minister." nor ", commentating for the official broadcast,":
+                // a clause that starts with its verb.)
+                let verb_first = toks.get(s).is_some_and(|t| t.is_lower())
+                    && ((first_l.ends_with("ed")
                         && matches!(self.w(s + 1), "the" | "a" | "an" | "his" | "her" | "its" | "their"))
-                    // (Not ", commentating for the official broadcast,": what they were doing.)
-                    || (toks.get(s).is_some_and(|t| t.is_lower())
-                        && first_l.ends_with("ing")
-                        && CLAUSE_PREPS.contains(&self.w(s + 1)));
+                        || (first_l.ends_with("ing") && CLAUSE_PREPS.contains(&self.w(s + 1))));
+                let verbish =
+                    (s..e).any(|k| lx.is_speech_verb(self.w(k)) && toks[k].is_lower()) || verb_first;
                 // ", a retired schoolteacher from …": an indefinite noun phrase before a preposition.
                 let indefinite = s > a && matches!(self.w(a), "a" | "an") && {
                     let p = (s..e.min(s + 5))
