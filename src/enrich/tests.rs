@@ -240,6 +240,13 @@ fn kind_of(e: &Enrichment, name: &str) -> Option<EntityKind> {
     e.entities.iter().find(|x| x.name == name).map(|x| x.kind)
 }
 
+/// Every name in `names` is an entity of `kind`.
+fn assert_kinds(e: &Enrichment, kind: EntityKind, names: &[&str]) {
+    for name in names {
+        assert_eq!(kind_of(e, name), Some(kind), "{name}: {:?}", e.entities);
+    }
+}
+
 fn role_of(e: &Enrichment, name: &str) -> Option<String> {
     e.entities.iter().find(|x| x.name == name).and_then(|x| x.role.clone())
 }
@@ -650,10 +657,7 @@ fn unknown_names_listed_with_places_are_places() {
         "The strikes hit energy sites in Kharkiv, Sumy and Poltava on Monday, and towns near Odesa.",
         None,
     );
-    for place in ["Kharkiv", "Sumy", "Poltava"] {
-        let found = e.entities.iter().find(|x| x.name == place).map(|x| x.kind);
-        assert_eq!(found, Some(EntityKind::Location), "{place}: {:?}", e.entities);
-    }
+    assert_kinds(&e, EntityKind::Location, &["Kharkiv", "Sumy", "Poltava"]);
     // A list with a person in it is not made a list of places.
     let e = enrich("Talks in Geneva included Tomasz Wrobel and Kessing on Monday.", None);
     assert!(e.entities.iter().all(|x| x.name != "Kessing" || x.kind != EntityKind::Location));
@@ -710,9 +714,11 @@ fn names_that_only_look_like_people_take_the_type_other_mentions_or_lists_give_t
          The restaurant won a star from the Michelin Guide. Officials in the Yarra Delta were ready.",
         None,
     );
-    for place in ["Windsor", "Pitt Town", "McGraths Hill", "North Richmond", "Yarra Delta"] {
-        assert_eq!(kind_of(&e, place), Some(EntityKind::Location), "{place}: {:?}", e.entities);
-    }
+    assert_kinds(
+        &e,
+        EntityKind::Location,
+        &["Windsor", "Pitt Town", "McGraths Hill", "North Richmond", "Yarra Delta"],
+    );
     assert_eq!(kind_of(&e, "Michelin Guide"), Some(EntityKind::Organization));
     assert_eq!(kind_of(&e, "Tanya Moreau"), Some(EntityKind::Person));
     // A name and its apposition are not a list: "Liang Wenqing, China's envoy".
@@ -820,11 +826,8 @@ fn roads_agencies_named_by_field_and_country_and_lists_after_parts_of() {
         "Crews closed State Route 49 and Highway 20. Health New Zealand said cases rose in parts of Europe and Asia.",
         None,
     );
-    assert_eq!(kind_of(&e, "State Route 49"), Some(EntityKind::Location), "{:?}", e.entities);
-    assert_eq!(kind_of(&e, "Highway 20"), Some(EntityKind::Location));
-    assert_eq!(kind_of(&e, "Health New Zealand"), Some(EntityKind::Organization));
-    assert_eq!(kind_of(&e, "Europe"), Some(EntityKind::Location));
-    assert_eq!(kind_of(&e, "Asia"), Some(EntityKind::Location));
+    assert_kinds(&e, EntityKind::Location, &["State Route 49", "Highway 20", "Europe", "Asia"]);
+    assert_kinds(&e, EntityKind::Organization, &["Health New Zealand"]);
 }
 
 #[test]
@@ -1138,11 +1141,9 @@ fn wards_named_by_their_quarter_and_sports_outlets_and_agencies() {
          Cross opened a shelter.",
         None,
     );
-    assert_eq!(kind_of(&e, "Northmoor East"), Some(EntityKind::Location), "{:?}", e.entities);
-    assert_eq!(kind_of(&e, "Holmfirth South"), Some(EntityKind::Location));
-    assert_eq!(kind_of(&e, "Rebecca West"), Some(EntityKind::Person));
-    assert_eq!(kind_of(&e, "Stellar Path Sports Management"), Some(EntityKind::Organization));
-    assert_eq!(kind_of(&e, "American Red Cross"), Some(EntityKind::Organization));
+    assert_kinds(&e, EntityKind::Location, &["Northmoor East", "Holmfirth South"]);
+    assert_kinds(&e, EntityKind::Person, &["Rebecca West"]);
+    assert_kinds(&e, EntityKind::Organization, &["Stellar Path Sports Management", "American Red Cross"]);
 }
 
 #[test]
@@ -1251,14 +1252,16 @@ fn organisations_named_by_a_description_and_places_by_their_head() {
          in the Armutlu neighbourhood people waited.",
         None,
     );
-    for org in
-        ["Derinkaya", "NightVault", "Velmora", "Brightwell", "Riksbank", "Southern Ocean Research Consortium"]
-    {
-        assert_eq!(kind_of(&e, org), Some(EntityKind::Organization), "{org}: {:?}", e.entities);
-    }
-    for place in ["Halvorsen Station", "River Bug", "Dorohusk", "Armutlu"] {
-        assert_eq!(kind_of(&e, place), Some(EntityKind::Location), "{place}: {:?}", e.entities);
-    }
+    let orgs = [
+        "Derinkaya",
+        "NightVault",
+        "Velmora",
+        "Brightwell",
+        "Riksbank",
+        "Southern Ocean Research Consortium",
+    ];
+    assert_kinds(&e, EntityKind::Organization, &orgs);
+    assert_kinds(&e, EntityKind::Location, &["Halvorsen Station", "River Bug", "Dorohusk", "Armutlu"]);
 }
 
 #[test]
@@ -1328,11 +1331,9 @@ fn organisations_by_their_kind_of_business_and_an_owned_apposition() {
          Objects will go to the Regional Museum of Ica.",
         None,
     );
-    for org in
-        ["Kavya Lifesciences", "Brimverk", "Atlas Génie Civil", "Lakeshore Metro", "Regional Museum of Ica"]
-    {
-        assert_eq!(kind_of(&e, org), Some(EntityKind::Organization), "{org}: {:?}", e.entities);
-    }
+    let orgs =
+        ["Kavya Lifesciences", "Brimverk", "Atlas Génie Civil", "Lakeshore Metro", "Regional Museum of Ica"];
+    assert_kinds(&e, EntityKind::Organization, &orgs);
 }
 
 #[test]
@@ -1364,9 +1365,12 @@ fn a_person_for_an_organisation_is_two_names() {
          The Committee for the Protection of Journalists objected. His trainer, Ernesto de los Santos, agreed.",
         None,
     );
-    assert_eq!(kind_of(&e, "Kenta Morishita"), Some(EntityKind::Person), "{:?}", e.entities);
-    assert_eq!(kind_of(&e, "Pan-Pacific Boxing Federation"), Some(EntityKind::Organization));
-    assert_eq!(kind_of(&e, "Committee for the Protection of Journalists"), Some(EntityKind::Organization));
+    assert_kinds(&e, EntityKind::Person, &["Kenta Morishita"]);
+    assert_kinds(
+        &e,
+        EntityKind::Organization,
+        &["Pan-Pacific Boxing Federation", "Committee for the Protection of Journalists"],
+    );
     assert_eq!(role_of(&e, "Ernesto de los Santos").as_deref(), Some("trainer"));
 }
 
@@ -1376,9 +1380,8 @@ fn creeks_airlines_and_steelmakers() {
         "Crews burned land near Govetts Creek. Freight on Qilak Air costs more. Suryansh Steel will expand.",
         None,
     );
-    assert_eq!(kind_of(&e, "Govetts Creek"), Some(EntityKind::Location), "{:?}", e.entities);
-    assert_eq!(kind_of(&e, "Qilak Air"), Some(EntityKind::Organization));
-    assert_eq!(kind_of(&e, "Suryansh Steel"), Some(EntityKind::Organization));
+    assert_kinds(&e, EntityKind::Location, &["Govetts Creek"]);
+    assert_kinds(&e, EntityKind::Organization, &["Qilak Air", "Suryansh Steel"]);
 }
 
 #[test]
@@ -1388,7 +1391,6 @@ fn a_business_by_where_it_is_based_or_by_its_platform() {
          the Seattle-based booking platform that lists homes, objected. London-based artist Tom Reyes agreed.",
         None,
     );
-    assert_eq!(kind_of(&e, "Hydrava"), Some(EntityKind::Organization), "{:?}", e.entities);
-    assert_eq!(kind_of(&e, "Stayloft"), Some(EntityKind::Organization));
-    assert_eq!(kind_of(&e, "Tom Reyes"), Some(EntityKind::Person));
+    assert_kinds(&e, EntityKind::Organization, &["Hydrava", "Stayloft"]);
+    assert_kinds(&e, EntityKind::Person, &["Tom Reyes"]);
 }
