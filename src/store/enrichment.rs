@@ -45,12 +45,10 @@ impl PageBlob {
 
 /// Replaces an article's entities and quotes with `e`.
 pub(super) fn write_enrichment(tx: &Connection, article_id: i64, e: &Enrichment) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM article_entities WHERE article_id = ?1", params![article_id])?;
-    tx.execute("DELETE FROM quotes WHERE article_id = ?1", params![article_id])?;
-    tx.execute(
-        "UPDATE articles SET text_language = ?2, enrichment_rules = ?3 WHERE id = ?1",
-        params![article_id, e.language, e.rules_applied],
-    )?;
+    tx.prepare_cached("DELETE FROM article_entities WHERE article_id = ?1")?.execute(params![article_id])?;
+    tx.prepare_cached("DELETE FROM quotes WHERE article_id = ?1")?.execute(params![article_id])?;
+    tx.prepare_cached("UPDATE articles SET text_language = ?2, enrichment_rules = ?3 WHERE id = ?1")?
+        .execute(params![article_id, e.language, e.rules_applied])?;
     let mut ids: Vec<(String, EntityKind, i64)> = Vec::with_capacity(e.entities.len());
     for ent in &e.entities {
         tx.prepare_cached("INSERT INTO entities (name, type) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?

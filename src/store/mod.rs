@@ -33,6 +33,9 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Prepared statements kept per connection (see `Store::configure`).
+const STATEMENT_CACHE: usize = 128;
+
 /// A database problem, with the file it concerns.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -131,6 +134,10 @@ impl Store {
         // The writer gives every op its own savepoint; their statement journals (and sorts)
         // stay in memory instead of temporary files: measured 2x faster commits.
         self.conn.pragma_update(None, "temp_store", "memory")?;
+        // The write path uses about 60 distinct statements per batch; with rusqlite's default
+        // cache of 16 they evicted each other and every op re-parsed its SQL (16% of the
+        // writer's time in a farm pass).
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(())
     }
 
