@@ -220,6 +220,7 @@ const AREA_NOUNS: &[&str] = &[
 /// Words that open a place's name in other languages: "Plaza Baquedano", "Avenida Libertador".
 const LOC_HEADS: &[&str] = &[
     "Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount", "River",
+    "Rio",
 ];
 
 /// Words that open a sports club's name: "Real Betis", "Olympique Vernon", "Sporting Braga".
@@ -452,6 +453,13 @@ impl Ctx<'_> {
         PRONOUN_CAPS.contains(&w) || self.lx.is_stopword(&lower(w))
     }
 
+    /// One capital letter: an initial when a full stop follows ("N.", not "I").
+    fn is_initial(&self, i: usize) -> bool {
+        let w = self.w(i);
+        let mut c = w.chars();
+        matches!((c.next(), c.next()), (Some(f), None) if f.is_uppercase() && f != 'I' && f != 'A')
+    }
+
     fn sentence_initial(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i) else { return false };
         match i.checked_sub(1).and_then(|p| self.toks.get(p)) {
@@ -553,6 +561,22 @@ impl Ctx<'_> {
                 if toks.get(end).is_some_and(|t| t.is_punct('.'))
                     && super::text::is_abbreviation(self.w(end - 1))
                     && self.is_cap_word(end + 1)
+                {
+                    end += 2;
+                    continue;
+                }
+                // "N. Chandrababu Naidu", "Minister V. Anantha Nageswaran": an initial with its
+                // full stop opens a name of two words (or one, at the start of the span), not
+                // "Vitamin D. Researchers".
+                if toks.get(end).is_some_and(|t| t.is_punct('.'))
+                    && self.is_initial(end - 1)
+                    && toks[end].c0 == toks[end - 1].c1
+                    && self.is_cap_word(end + 1)
+                    && toks[end + 1].space_before
+                    && self.name_like(end + 1)
+                    && !self.is_stop_cap(end + 1)
+                    && ((end - 1 == start && start.checked_sub(1).is_none_or(|p| !toks[p].is_lower()))
+                        || (self.is_cap_word(end + 2) && toks[end + 2].space_before && self.name_like(end + 2)))
                 {
                     end += 2;
                     continue;
@@ -805,6 +829,12 @@ impl Ctx<'_> {
             self.classify(t0 + 2, t1, out);
             return;
         }
+        // "Passenger Elena Vargas said": a sentence-initial common noun (the text also writes it
+        // in lower case) before a given name is no part of the name.
+        if n >= 3 && self.sentence_initial(t0) && self.lx.is_given_name(self.w(t0 + 1)) && self.common_noun(t0) {
+            self.classify(t0 + 1, t1, out);
+            return;
+        }
         // "One Northcliff resident said", "Closing Hollis Creek Elementary is": a sentence-initial
         // number word before a name used as a modifier, or a gerund, is no part of the name.
         if n >= 2 && self.sentence_initial(t0) {
@@ -1026,6 +1056,8 @@ impl Ctx<'_> {
                 if lx.is_given_name(w)
                     && e == j + 1
                     && self.name_like(e)
+                    && !lx.is_role_head(&lower(self.w(e)))
+                    && !lx.is_honorific(&lower(self.w(e)))
                     && self.longest_known(e, t1).is_none()
                 {
                     break;
@@ -1110,9 +1142,10 @@ impl Ctx<'_> {
         let prev_word = t0.checked_sub(1).map_or("", |p| self.w(p));
         // "Rand Metro Water", "Georgia Power": a utility by its last word.
         let utility = matches!(last, "Water" | "Power" | "Electric") && !LOC_PREPS.contains(&prev_word);
+        // ("Aviva Stadium": a company's name on a place is the place's.)
         if utility
             || self.has_org_word(t0, t1)
-            || self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org)
+            || (self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org) && !LOC_SUFFIX.contains(&last))
         {
             let key = self.longest_known(t0, t1).filter(|(e, h, _)| *h == Hint::Org && *e == t1).map(|x| x.2);
             out.push(self.raw(t0, t1, Hint::Org, key));
@@ -1402,7 +1435,9 @@ impl Ctx<'_> {
             v.dedup();
             v
         });
-        lower_words.binary_search(&lw.as_str()).is_ok()
+        // ("Passenger" when the text says "passengers".)
+        let plural = format!("{lw}s");
+        (lower_words.binary_search(&lw.as_str()).is_ok() || lower_words.binary_search(&plural.as_str()).is_ok())
             && !self.lx.is_org_word(w)
             && !LOC_OF_HEADS.contains(&w)
             && !self.lx.is_role_head(&lw)

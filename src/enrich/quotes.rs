@@ -654,8 +654,9 @@ impl<'a> Ctx<'a> {
                 // the subject, it does not replace it.
                 let after_prep = (i > 0
                     && matches!(self.w(i - 1), "of" | "in" | "at" | "from" | "near" | "with" | "for"))
+                    // ("in a Mississauga classroom")
                     || (i > 1
-                        && self.w(i - 1) == "the"
+                        && matches!(self.w(i - 1), "the" | "a" | "an")
                         && matches!(self.w(i - 2), "of" | "in" | "at" | "from"));
                 if next <= hi && !(after_prep && best.is_some()) {
                     best = Some(c);

@@ -1394,3 +1394,35 @@ fn a_business_by_where_it_is_based_or_by_its_platform() {
     assert_kinds(&e, EntityKind::Organization, &["Hydrava", "Stayloft"]);
     assert_kinds(&e, EntityKind::Person, &["Tom Reyes"]);
 }
+
+#[test]
+fn an_initial_opens_a_name_and_a_state_before_gov_is_part_of_the_title() {
+    let e = enrich(
+        "Andhra Pradesh Chief Minister N. Chandrababu Naidu welcomed the budget. Georgia Gov. Brian Kemp \
+         said farmers were hurting. Levels of vitamin D. Experts said more work was needed.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Person, &["N. Chandrababu Naidu", "Brian Kemp"]);
+    assert_eq!(role_of(&e, "N. Chandrababu Naidu").as_deref(), Some("Andhra Pradesh Chief Minister"));
+    assert_eq!(role_of(&e, "Brian Kemp").as_deref(), Some("Georgia Gov."));
+    assert_eq!(kind_of(&e, "Georgia"), Some(EntityKind::Location), "{:?}", e.entities);
+    assert!(e.entities.iter().all(|x| !x.name.contains("D.")), "{:?}", e.entities);
+}
+
+#[test]
+fn a_sentence_initial_common_noun_before_a_given_name_is_no_part_of_it() {
+    let e = enrich(
+        "The plane carried 171 passengers. Passenger Elena Vargas said she heard a bang. The Aviva Stadium \
+         was full, and water at Rio Negro fell.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Person, &["Elena Vargas"]);
+    assert_kinds(&e, EntityKind::Location, &["Aviva Stadium", "Rio Negro"]);
+}
+
+#[test]
+fn a_place_after_in_a_does_not_replace_the_subject() {
+    let text = "Minister of Education Claire Beaudoin-Hart stood in a Mississauga classroom and called the \
+                program “the most important change since the arrival of the internet,” and nobody argued.";
+    assert_eq!(speaker_of(text, "the most important").as_deref(), Some("Claire Beaudoin-Hart"));
+}
