@@ -340,10 +340,8 @@ pub(super) fn apply_update(
     u: &FeedUpdate,
 ) -> Result<(), StoreError> {
     if u.deferred {
-        tx.execute(
-            "UPDATE feeds SET next_poll_at = ?2 WHERE id = ?1",
-            params![feed_id, fmt_time(u.next_poll_at)],
-        )?;
+        tx.prepare_cached("UPDATE feeds SET next_poll_at = ?2 WHERE id = ?1")?
+            .execute(params![feed_id, fmt_time(u.next_poll_at)])?;
         return Ok(());
     }
     let (state, reason) = match &u.state {
@@ -351,50 +349,47 @@ pub(super) fn apply_update(
         None if u.error.is_some() => ("failing", None),
         None => ("ok", None),
     };
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE feeds SET last_fetch_at = ?2, last_status = ?3, last_error = ?4,
              error_count = CASE WHEN ?4 IS NULL THEN 0 ELSE error_count + 1 END,
              next_poll_at = ?5, interval_secs = coalesce(?6, interval_secs), retry_after_until = ?11,
              state = ?7, state_reason = ?8,
              title = coalesce(?9, title), site_url = coalesce(?10, site_url)
          WHERE id = ?1",
-        params![
-            feed_id,
-            fmt_time(u.fetched_at),
-            u.status,
-            u.error,
-            fmt_time(u.next_poll_at),
-            u.interval_secs.map(|s| s as i64),
-            state,
-            reason,
-            u.title,
-            u.site_url,
-            u.retry_after_until.map(fmt_time),
-        ],
-    )?;
+    )?
+    .execute(params![
+        feed_id,
+        fmt_time(u.fetched_at),
+        u.status,
+        u.error,
+        fmt_time(u.next_poll_at),
+        u.interval_secs.map(|s| s as i64),
+        state,
+        reason,
+        u.title,
+        u.site_url,
+        u.retry_after_until.map(fmt_time),
+    ])?;
     if let Some(trust) = u.guid_trust.filter(|t| *t != crate::dedup::GuidTrust::Trusted) {
         // Only ever worse: trusted < unstable < reused.
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE feeds SET guid_trust = ?2 WHERE id = ?1
                AND (guid_trust = 'trusted' OR (guid_trust = 'unstable' AND ?2 = 'reused'))",
-            params![feed_id, trust.as_str()],
-        )?;
+        )?
+        .execute(params![feed_id, trust.as_str()])?;
     }
     if u.new_entries > 0 {
-        tx.execute(
-            "UPDATE feeds SET last_new_at = ?2 WHERE id = ?1",
-            params![feed_id, fmt_time(u.fetched_at)],
-        )?;
+        tx.prepare_cached("UPDATE feeds SET last_new_at = ?2 WHERE id = ?1")?
+            .execute(params![feed_id, fmt_time(u.fetched_at)])?;
     }
     if let Some(v) = &u.validators {
-        tx.execute(
-            "UPDATE feeds SET etag = ?2, last_modified = ?3, body_hash = ?4 WHERE id = ?1",
-            params![feed_id, v.etag, v.last_modified, v.body_hash],
-        )?;
+        tx.prepare_cached("UPDATE feeds SET etag = ?2, last_modified = ?3, body_hash = ?4 WHERE id = ?1")?
+            .execute(params![feed_id, v.etag, v.last_modified, v.body_hash])?;
     }
     if let Some(new_url) = &u.moved_to {
         // Another subscription may already have the new URL: then keep the old one as it is.
-        tx.execute("UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1", params![feed_id, new_url])?;
+        tx.prepare_cached("UPDATE OR IGNORE feeds SET url = ?2 WHERE id = ?1")?
+            .execute(params![feed_id, new_url])?;
     }
     Ok(())
 }
