@@ -219,8 +219,8 @@ const AREA_NOUNS: &[&str] = &[
 
 /// Words that open a place's name in other languages: "Plaza Baquedano", "Avenida Libertador".
 const LOC_HEADS: &[&str] = &[
-    "Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount", "River",
-    "Rio",
+    "Plaza", "Avenida", "Calle", "Piazza", "Praça", "Rua", "Rue", "Puente", "Paseo", "Lake", "Mount",
+    "River", "Rio",
 ];
 
 /// Words that open a sports club's name: "Real Betis", "Olympique Vernon", "Sporting Braga".
@@ -576,7 +576,9 @@ impl Ctx<'_> {
                     && self.name_like(end + 1)
                     && !self.is_stop_cap(end + 1)
                     && ((end - 1 == start && start.checked_sub(1).is_none_or(|p| !toks[p].is_lower()))
-                        || (self.is_cap_word(end + 2) && toks[end + 2].space_before && self.name_like(end + 2)))
+                        || (self.is_cap_word(end + 2)
+                            && toks[end + 2].space_before
+                            && self.name_like(end + 2)))
                 {
                     end += 2;
                     continue;
@@ -831,7 +833,11 @@ impl Ctx<'_> {
         }
         // "Passenger Elena Vargas said": a sentence-initial common noun (the text also writes it
         // in lower case) before a given name is no part of the name.
-        if n >= 3 && self.sentence_initial(t0) && self.lx.is_given_name(self.w(t0 + 1)) && self.common_noun(t0) {
+        if n >= 3
+            && self.sentence_initial(t0)
+            && self.lx.is_given_name(self.w(t0 + 1))
+            && self.common_noun(t0)
+        {
             self.classify(t0 + 1, t1, out);
             return;
         }
@@ -1145,7 +1151,8 @@ impl Ctx<'_> {
         // ("Aviva Stadium": a company's name on a place is the place's.)
         if utility
             || self.has_org_word(t0, t1)
-            || (self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org) && !LOC_SUFFIX.contains(&last))
+            || (self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org)
+                && !LOC_SUFFIX.contains(&last))
         {
             let key = self.longest_known(t0, t1).filter(|(e, h, _)| *h == Hint::Org && *e == t1).map(|x| x.2);
             out.push(self.raw(t0, t1, Hint::Org, key));
@@ -1437,7 +1444,8 @@ impl Ctx<'_> {
         });
         // ("Passenger" when the text says "passengers".)
         let plural = format!("{lw}s");
-        (lower_words.binary_search(&lw.as_str()).is_ok() || lower_words.binary_search(&plural.as_str()).is_ok())
+        (lower_words.binary_search(&lw.as_str()).is_ok()
+            || lower_words.binary_search(&plural.as_str()).is_ok())
             && !self.lx.is_org_word(w)
             && !LOC_OF_HEADS.contains(&w)
             && !self.lx.is_role_head(&lw)
