@@ -369,6 +369,32 @@ fn is_initials(w: &str) -> bool {
         && b.chunks(2).all(|c| c.len() == 2 && c[0].is_ascii_uppercase() && c[1] == b'.')
 }
 
+/// "AeroSystems", "BlackRock", "PayPal": a capital inside a word after three or more lower-case
+/// letters marks a brand. Surnames with a capital inside start with a short particle
+/// ("McDonald", "DeSantis", "LeBron") or one of a few longer ones ("MacArthur", "FitzGerald").
+fn camel_case_brand(w: &str) -> bool {
+    let mut chars = w.chars();
+    if !chars.next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let mut lower_run = 0;
+    for (k, c) in w.char_indices().skip(1) {
+        if c.is_lowercase() {
+            lower_run += 1;
+        } else if c.is_uppercase() && lower_run >= 2 {
+            let head = &w[..k];
+            let tail_lower = w[k..].chars().skip(1).take_while(|c| c.is_lowercase()).count();
+            // ("MaryAnn", "LeeAnn": two given names.)
+            return tail_lower >= 2
+                && !matches!(head, "Mac" | "Fitz" | "Van" | "Von" | "Abdul" | "Abd" | "Della" | "Dos")
+                && !LEXICON.is_given_name(&w[k..]);
+        } else {
+            return false;
+        }
+    }
+    false
+}
+
 fn is_all_caps(w: &str) -> bool {
     w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
 }
@@ -804,6 +830,11 @@ impl Ctx<'_> {
     fn classify(&self, t0: usize, t1: usize, out: &mut Vec<Raw>) {
         let lx = self.lx;
         let n = t1 - t0;
+        // "UN Security Council Resolution 1701": a numbered resolution is a document of the body.
+        if n >= 2 && self.w(t1 - 1) == "Resolution" {
+            self.classify(t0, t1 - 1, out);
+            return;
+        }
         // "Huw Brannigan KC": a post-nominal title is no part of the name.
         if n >= 2 && POST_NOMINALS.contains(&self.w(t1 - 1)) {
             self.classify(t0, t1 - 1, out);
@@ -1151,6 +1182,7 @@ impl Ctx<'_> {
         // ("Aviva Stadium": a company's name on a place is the place's.)
         if utility
             || self.has_org_word(t0, t1)
+            || (t0..t1).any(|i| camel_case_brand(self.w(i)))
             || (self.longest_known(t0, t1).is_some_and(|(_, h, _)| h == Hint::Org)
                 && !LOC_SUFFIX.contains(&last))
         {
@@ -1483,6 +1515,11 @@ impl Ctx<'_> {
         let w = self.w(i);
         let lw = lower(w);
         if lx.is_demonym(w) || (lx.is_org_word(w) && !is_acronym(w)) || lx.is_common_acronym(w) {
+            return;
+        }
+        // "TARIFF RISK": a subheading in capitals; a word the text also writes in lower case is
+        // no name.
+        if is_all_caps(w) && w.chars().count() >= 4 && self.common_noun(i) {
             return;
         }
         // "SAN JOSE, Calif.": a US state abbreviation after a city.
@@ -2287,6 +2324,26 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
                         == female
                 };
                 if let [e] = same.iter().copied().filter(fits).collect::<Vec<_>>()[..] {
+                    assigned[i] = Some(e);
+                    continue;
+                }
+            }
+        }
+        // "Marina Silva … “…,” Silva said. … President Luiz Inácio Lula da Silva": a surname two
+        // people share is the one named last before it.
+        if r.t1 - r.t0 == 1 {
+            let sharing: Vec<usize> = (0..ents.len())
+                .filter(|&e| {
+                    ents[e].kind == EntityKind::Person
+                        && ents[e].name.rsplit_once(' ').is_some_and(|(_, last)| last == r.name)
+                })
+                .collect();
+            if sharing.len() >= 2 {
+                let nearest =
+                    (0..i).filter_map(|k| assigned[k].filter(|e| sharing.contains(e))).next_back().or_else(
+                        || (i + 1..raws.len()).find_map(|k| assigned[k].filter(|e| sharing.contains(e))),
+                    );
+                if let Some(e) = nearest {
                     assigned[i] = Some(e);
                     continue;
                 }

@@ -364,8 +364,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn latest_org_with(&self, p: usize, word: &str) -> Option<usize> {
+        // "the army" is also the "Lebanese Armed Forces" or the "Defence Forces".
+        let words: &[&str] = match word {
+            "army" | "military" => &["army", "military", "forces"],
+            _ => &[word],
+        };
         let fits = |e: &Ent| {
-            e.kind == EntityKind::Organization && e.name.to_lowercase().split_whitespace().any(|w| w == word)
+            e.kind == EntityKind::Organization
+                && e.name.to_lowercase().split_whitespace().any(|w| words.contains(&w))
         };
         self.an
             .mentions

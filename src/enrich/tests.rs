@@ -1426,3 +1426,30 @@ fn a_place_after_in_a_does_not_replace_the_subject() {
                 program “the most important change since the arrival of the internet,” and nobody argued.";
     assert_eq!(speaker_of(text, "the most important").as_deref(), Some("Claire Beaudoin-Hart"));
 }
+
+#[test]
+fn a_shared_surname_is_the_person_named_last_before_it() {
+    let text = "Brazil’s environment minister, Marina Silva, spoke on Wednesday. “We cannot treat these as \
+                isolated disasters any more,” Silva said.\n\nPresident Luiz Inácio Lula da Silva visited \
+                Manaus last month.";
+    assert_eq!(speaker_of(text, "We cannot treat").as_deref(), Some("Marina Silva"));
+}
+
+#[test]
+fn brands_subheadings_and_resolutions() {
+    let e = enrich(
+        "Spirit AeroSystems said it was working with investigators. The tariff risk grew.\n\nTARIFF RISK\n\n\
+         The talks rest on UN Security Council Resolution 1701, diplomats said.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Organization, &["Spirit AeroSystems", "UN Security Council"]);
+    assert!(e.entities.iter().all(|x| x.name != "TARIFF" && x.name != "RISK"), "{:?}", e.entities);
+    assert!(e.entities.iter().all(|x| !x.name.contains("Resolution")), "{:?}", e.entities);
+}
+
+#[test]
+fn the_army_is_the_armed_forces_named_before() {
+    let text = "The Lebanese Armed Forces would deploy in the south, Hezbollah said. “The army is ready to \
+                carry out its duties in full,” the army said in a statement.";
+    assert_eq!(speaker_of(text, "The army is ready").as_deref(), Some("Lebanese Armed Forces"));
+}
