@@ -294,7 +294,7 @@ const SURNAME_STOPWORDS: &[&str] =
 
 /// Titles written after a person's name ("Huw Brannigan KC"): part of no entity.
 pub(crate) const POST_NOMINALS: &[&str] =
-    &["KC", "QC", "SC", "OBE", "MBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD", "FRS", "MEP", "MSP", "MLA"];
+    &["KC", "QC", "SC", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "FRS", "MEP", "MSP", "MLA"];
 
 const LOC_PREFIX: &[&str] = &[
     "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper",
@@ -367,6 +367,35 @@ fn is_initials(w: &str) -> bool {
     !b.is_empty()
         && b.len() <= 8
         && b.chunks(2).all(|c| c.len() == 2 && c[0].is_ascii_uppercase() && c[1] == b'.')
+}
+
+/// Per token: whether it is in a short paragraph of no full sentence whose words are nearly all
+/// capitalised (a headline or subheading in title case).
+fn headline_tokens(text: &str, toks: &[Token]) -> Vec<bool> {
+    let mut out = vec![false; toks.len()];
+    let mut start = 0;
+    while start < toks.len() {
+        let end = (start..toks.len()).find(|&k| toks[k].kind == Kind::Break).unwrap_or(toks.len());
+        let words: Vec<&Token> = toks[start..end].iter().filter(|t| t.kind == Kind::Word).collect();
+        // Short function words stay lower case in title case ("in", "of", "the", "and").
+        let caps = words.iter().filter(|t| t.is_cap()).count();
+        let lower = words.iter().filter(|t| t.is_lower() && t.text(text).len() > 3).count();
+        let sentence =
+            toks[start..end].iter().any(|t| t.kind == Kind::Punct && matches!(t.first, '.' | '!' | '?'));
+        // Credits: "(Reporting by Lena Hoffmann; Editing by Tom Weyland)".
+        let credit =
+            toks.get(start).is_some_and(|t| t.is_punct('(')) || words.iter().any(|t| t.text(text) == "by");
+        if (4..=20).contains(&words.len())
+            && lower == 0
+            && caps * 10 >= words.len() * 6
+            && !sentence
+            && !credit
+        {
+            out[start..end].iter_mut().for_each(|h| *h = true);
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// "AeroSystems", "BlackRock", "PayPal": a capital inside a word after three or more lower-case
@@ -602,12 +631,22 @@ impl Ctx<'_> {
                     && self.name_like(end + 1)
                     && !self.is_stop_cap(end + 1)
                     && ((end - 1 == start && start.checked_sub(1).is_none_or(|p| !toks[p].is_lower()))
+                        // "Brett M. Kavanaugh": a middle initial after a given name
+                        || (end - 1 > start && self.lx.is_given_name(self.w(end - 2)))
                         || (self.is_cap_word(end + 2)
                             && toks[end + 2].space_before
                             && self.name_like(end + 2)))
                 {
                     end += 2;
                     continue;
+                }
+                // "John G. Roberts Jr.": the generation is part of the name, with its full stop.
+                if end > start + 1
+                    && matches!(self.w(end - 1), "Jr" | "Sr")
+                    && toks.get(end).is_some_and(|t| t.is_punct('.') && t.c0 == toks[end - 1].c1)
+                {
+                    end += 1;
+                    break;
                 }
                 // Shay "Bull" Brennan: a quoted nickname between a given name and a surname.
                 if end == start + 1 {
@@ -1108,8 +1147,28 @@ impl Ctx<'_> {
             }
         }
         // The name starts at the first capitalised word that is not a connector.
+        let title_end = j;
+        // "General Confederation of Labor": an organisation word right after a military title
+        // word makes the whole an organisation.
+        if title_end > t0
+            && self.w(title_end - 1) == "General"
+            && (t0..title_end - 1).all(|i| lower(self.w(i)) == "the")
+            && j < t1
+            && lx.is_org_word(self.w(j))
+        {
+            out.push(self.raw(title_end - 1, t1, Hint::Org, None));
+            return;
+        }
         while j < t1 && (self.toks[j].kind != Kind::Word || CONNECTORS.contains(&self.w(j))) {
             j += 1;
+        }
+        // "Chancellor of the Exchequer Rachel Reeves": after "of", the title runs to the given name.
+        if head && (t0..j).any(|i| self.w(i) == "of") && (title_end..j).all(|i| self.w(i) != "and") {
+            if let Some(g) = (j + 1..t1.saturating_sub(1)).find(|&g| lx.is_given_name(self.w(g))) {
+                if g - j <= 3 && (j..g).all(|i| self.toks[i].is_cap() && !lx.is_given_name(self.w(i))) {
+                    j = g;
+                }
+            }
         }
         // "Resource Justice Network": a name that ends with an organisation word is no title and
         // person.
@@ -1514,6 +1573,11 @@ impl Ctx<'_> {
         let lx = self.lx;
         let w = self.w(i);
         let lw = lower(w);
+        // "The Treasury said": the one organisation word that names a body on its own.
+        if w == "Treasury" && i > 0 && lower(self.w(i - 1)) == "the" {
+            out.push(self.raw(i, i + 1, Hint::Org, None));
+            return;
+        }
         if lx.is_demonym(w) || (lx.is_org_word(w) && !is_acronym(w)) || lx.is_common_acronym(w) {
             return;
         }
@@ -1840,6 +1904,28 @@ impl Ctx<'_> {
             if (complement || lx.is_role_head(&last)) && (!comma_gap || stop - b >= 2) {
                 // "Ravenscourt manager X", "Brightwater Securities analyst X", "Council leader X":
                 // the capitalised name before a lowercase title says whose title it is.
+                // "UN aid chief X", "EU foreign policy chief X": up to two lowercase words of the
+                // field between the owner and the title.
+                if !comma_gap && toks[b].is_lower() {
+                    let mut f = b;
+                    while f > 0
+                        && b - f < 2
+                        && toks[f - 1].kind == Kind::Word
+                        && toks[f - 1].is_lower()
+                        && !lx.is_stopword(self.w(f - 1))
+                        && !lx.is_speech_verb(self.w(f - 1))
+                    {
+                        f -= 1;
+                    }
+                    if f < b && f > 0 {
+                        let o = self.w(f - 1);
+                        if toks[f - 1].is_cap()
+                            && (is_acronym(o) || lx.organization(o).is_some() || lx.location(o).is_some())
+                        {
+                            b = f;
+                        }
+                    }
+                }
                 if !comma_gap && toks[b].is_lower() {
                     let mut c = b;
                     while c > 0
@@ -2092,6 +2178,24 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
     for r in raws.iter_mut().filter(|r| speakers.contains(&r.name)) {
         r.hint = Hint::Org;
         r.guessed = false;
+    }
+    // "Bank of England Cuts Rates in Knife-Edge Vote": in a headline in title case every word is
+    // capitalised, so a name there counts only when the lexicon knows it or the text names it
+    // again outside such lines.
+    let headline = headline_tokens(text, toks);
+    if headline.iter().any(|&h| h) {
+        let in_headline = |r: &Raw| headline.get(r.t0).copied().unwrap_or(false);
+        let named_elsewhere: HashSet<String> =
+            raws.iter().filter(|r| !in_headline(r)).flat_map(|r| [r.name.clone(), r.key.clone()]).collect();
+        // (A byline or caption names a person once: "By Jane Doe".)
+        raws.retain(|r| {
+            !in_headline(r)
+                || (r.hint == Hint::Person && !r.guessed)
+                || named_elsewhere.contains(&r.name)
+                || named_elsewhere.contains(&r.key)
+                || LEXICON.location(&r.name).is_some()
+                || LEXICON.organization(&r.name).is_some()
+        });
     }
     let mut drop = vec![false; raws.len()];
     for i in 0..raws.len() {
@@ -2368,8 +2472,11 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
         }
         if matches!(r.hint, Hint::Person | Hint::Unknown) && r.t1 - r.t0 == 1 {
             let honorific = r.t0.checked_sub(1).is_some_and(|p| LEXICON.is_honorific(&lower(ctx.w(p))));
-            if honorific || LEXICON.is_given_name(&r.name) {
-                if let Some(&Some(e)) = firsts.get(&r.name) {
+            if let Some(&Some(e)) = firsts.get(&r.name) {
+                // "Tedros Adhanom Ghebreyesus … Tedros said": the first of three names is how
+                // the text refers to him, whatever the word.
+                let three = ents[e].name.split_whitespace().count() >= 3;
+                if honorific || LEXICON.is_given_name(&r.name) || three {
                     assigned[i] = Some(e);
                     continue;
                 }

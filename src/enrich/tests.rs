@@ -1453,3 +1453,42 @@ fn the_army_is_the_armed_forces_named_before() {
                 carry out its duties in full,” the army said in a statement.";
     assert_eq!(speaker_of(text, "The army is ready").as_deref(), Some("Lebanese Armed Forces"));
 }
+
+#[test]
+fn middle_initials_generations_and_titles_with_of() {
+    let e = enrich(
+        "Justice Brett M. Kavanaugh asked a question. Chief Justice John G. Roberts Jr. disagreed. The \
+         decision helps Chancellor of the Exchequer Rachel Reeves, and UN aid chief Tom Fletcher said so.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Person, &["Brett M. Kavanaugh", "John G. Roberts Jr.", "Rachel Reeves"]);
+    assert_eq!(role_of(&e, "Rachel Reeves").as_deref(), Some("Chancellor of the Exchequer"));
+    assert_eq!(role_of(&e, "Tom Fletcher").as_deref(), Some("UN aid chief"));
+}
+
+#[test]
+fn first_of_three_names_the_treasury_and_a_general_confederation() {
+    let e = enrich(
+        "WHO Director-General Tedros Adhanom Ghebreyesus spoke. Tedros said funds were released. The \
+         General Confederation of Labor called a strike. The Treasury said the cut was welcome.",
+        None,
+    );
+    let tedros = e.entities.iter().find(|x| x.name == "Tedros Adhanom Ghebreyesus");
+    assert_eq!(tedros.map(|x| x.mentions), Some(2), "{:?}", e.entities);
+    assert_kinds(&e, EntityKind::Organization, &["General Confederation of Labor", "Treasury"]);
+}
+
+#[test]
+fn a_title_case_headline_names_only_what_the_text_confirms() {
+    let e = enrich(
+        "Bank of England Cuts Rates in Knife-Edge Vote\n\nThe Bank of England cut its key rate on Thursday, \
+         Governor Andrew Bailey said.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Organization, &["Bank of England"]);
+    assert!(
+        e.entities.iter().all(|x| !x.name.contains("Knife") && !x.name.contains("Cuts")),
+        "{:?}",
+        e.entities
+    );
+}
