@@ -129,6 +129,7 @@ const LOC_SUFFIX: &[&str] = &[
     "Republic",
     "Stadium",
     "Arena",
+    "Bazaar",
     "Glacier",
     "Sheet",
     "Shelf",

@@ -303,7 +303,11 @@ impl<'a> Ctx<'a> {
         // ("posted on Instagram", "refunded through Ticketmaster").
         let told = |t0: usize| {
             let b = if t0 > 0 && self.w(t0 - 1) == "the" { t0 - 1 } else { t0 };
-            b > 0 && matches!(self.w(b - 1), "told" | "on" | "via" | "through")
+            (b > 0 && matches!(self.w(b - 1), "told" | "on" | "via" | "through"))
+                // "spoke to Reuters", "speaking to the BBC"
+                || (b > 1
+                    && self.w(b - 1) == "to"
+                    && matches!(self.w(b - 2), "spoke" | "speaking" | "talking" | "talked" | "said"))
         };
         let said = |m: &&Mention| m.t0 < p && !self.toks.get(m.t0).is_some_and(|t| t.in_quote) && !told(m.t0);
         // One named as the object of a preposition ("pull out of Saltmarsh Festival") is a weaker

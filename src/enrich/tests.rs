@@ -1492,3 +1492,14 @@ fn a_title_case_headline_names_only_what_the_text_confirms() {
         e.entities
     );
 }
+
+#[test]
+fn an_outlet_spoken_to_is_not_the_group_that_says() {
+    let text = "OPEC+ agreed to raise output. One delegate spoke to Reuters about the talks. “The market is \
+                ready for more oil and stocks are tight,” the group said in a statement. Shops at Anarkali \
+                Bazaar closed and Mazda Motor said it would wait.";
+    assert_eq!(speaker_of(text, "The market is ready").as_deref(), Some("OPEC"));
+    let e = enrich(text, None);
+    assert_kinds(&e, EntityKind::Location, &["Anarkali Bazaar"]);
+    assert_kinds(&e, EntityKind::Organization, &["Mazda Motor"]);
+}
