@@ -1808,6 +1808,22 @@ impl Ctx<'_> {
 
     /// A title before the name, lowercase or across a comma: "Israel's defense minister, X",
     /// "former president X", "the BMA's council chair, Dr X".
+    /// Where a run of at most `max` lowercase words ends, going back from `k` (stop words and
+    /// verbs of saying end it).
+    fn lowercase_run_before(&self, k: usize, max: usize) -> usize {
+        let mut j = k;
+        while j > 0
+            && k - j < max
+            && self.toks[j - 1].kind == Kind::Word
+            && self.toks[j - 1].is_lower()
+            && !self.lx.is_stopword(self.w(j - 1))
+            && !self.lx.is_speech_verb(self.w(j - 1))
+        {
+            j -= 1;
+        }
+        j
+    }
+
     fn role_before(&self, t0: usize) -> Option<String> {
         let toks = self.toks;
         let lx = self.lx;
@@ -1844,16 +1860,7 @@ impl Ctx<'_> {
         // X": a title whose head takes a lowercase complement right before the name.
         let mut complement = false;
         if !comma_gap {
-            let mut j = k;
-            while j > 0
-                && k - j < 4
-                && toks[j - 1].kind == Kind::Word
-                && toks[j - 1].is_lower()
-                && !lx.is_stopword(self.w(j - 1))
-                && !lx.is_speech_verb(self.w(j - 1))
-            {
-                j -= 1;
-            }
+            let j = self.lowercase_run_before(k, 4);
             if j < k
                 && j >= 2
                 && matches!(self.w(j - 1), "for" | "of" | "on")
@@ -1903,21 +1910,10 @@ impl Ctx<'_> {
             // The title must end with a head word ("minister"), not a modifier.
             let last = lower(self.w(stop - 1));
             if (complement || lx.is_role_head(&last)) && (!comma_gap || stop - b >= 2) {
-                // "Ravenscourt manager X", "Brightwater Securities analyst X", "Council leader X":
-                // the capitalised name before a lowercase title says whose title it is.
                 // "UN aid chief X", "EU foreign policy chief X": up to two lowercase words of the
                 // field between the owner and the title.
                 if !comma_gap && toks[b].is_lower() {
-                    let mut f = b;
-                    while f > 0
-                        && b - f < 2
-                        && toks[f - 1].kind == Kind::Word
-                        && toks[f - 1].is_lower()
-                        && !lx.is_stopword(self.w(f - 1))
-                        && !lx.is_speech_verb(self.w(f - 1))
-                    {
-                        f -= 1;
-                    }
+                    let f = self.lowercase_run_before(b, 2);
                     if f < b && f > 0 {
                         let o = self.w(f - 1);
                         if toks[f - 1].is_cap()
@@ -1927,6 +1923,8 @@ impl Ctx<'_> {
                         }
                     }
                 }
+                // "Ravenscourt manager X", "Brightwater Securities analyst X", "Council leader X":
+                // the capitalised name before a lowercase title says whose title it is.
                 if !comma_gap && toks[b].is_lower() {
                     let mut c = b;
                     while c > 0
