@@ -1713,21 +1713,22 @@ impl Ctx<'_> {
         // ", a 41-year-old pharmacist who …", ", a 34-year-old rice farmer from …": the noun after
         // the age (up to three lowercase words, before a preposition, clause or punctuation).
         // (", 38, a guide from the Solukhumbu district": an age in figures first.)
-        let t1 = if toks.get(t1).is_some_and(|t| t.is_punct(','))
+        let figures = toks.get(t1).is_some_and(|t| t.is_punct(','))
             && self.w(t1 + 1).len() <= 3
             && self.w(t1 + 1).bytes().all(|b| b.is_ascii_digit())
             && toks.get(t1 + 2).is_some_and(|t| t.is_punct(','))
-            && matches!(self.w(t1 + 3), "a" | "an")
-        {
-            t1 + 2
+            && matches!(self.w(t1 + 3), "a" | "an");
+        let t1 = if figures { t1 + 2 } else { t1 };
+        let noun = if figures {
+            // (", 41, a landscaper who lives in Glendale": the noun right after the article.)
+            Some(t1 + 2)
         } else {
-            t1
+            (toks.get(t1).is_some_and(|t| t.is_punct(','))
+                && matches!(self.w(t1 + 1), "a" | "an")
+                && self.w(t1 + 2).ends_with("-year-old"))
+            .then_some(t1 + 3)
         };
-        if toks.get(t1).is_some_and(|t| t.is_punct(','))
-            && matches!(self.w(t1 + 1), "a" | "an")
-            && self.w(t1 + 2).ends_with("-year-old")
-        {
-            let a = t1 + 3;
+        if let Some(a) = noun {
             let mut e = a;
             while e < toks.len()
                 && e < a + 3

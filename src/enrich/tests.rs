@@ -1503,3 +1503,16 @@ fn an_outlet_spoken_to_is_not_the_group_that_says() {
     assert_kinds(&e, EntityKind::Location, &["Anarkali Bazaar"]);
     assert_kinds(&e, EntityKind::Organization, &["Mazda Motor"]);
 }
+
+#[test]
+fn an_age_in_figures_then_an_occupation_and_party_qualified_titles() {
+    let e = enrich(
+        "Outside the rally, Daniel Ortiz, 41, a landscaper who lives in Glendale, said he was undecided. \
+         Maricopa County Recorder Stephen Richer defended the count. Candidates hope to succeed retiring \
+         independent Sen. Kyrsten Sinema.",
+        None,
+    );
+    assert_eq!(role_of(&e, "Daniel Ortiz").as_deref(), Some("landscaper"));
+    assert_eq!(role_of(&e, "Stephen Richer").as_deref(), Some("Maricopa County Recorder"));
+    assert_eq!(role_of(&e, "Kyrsten Sinema").as_deref(), Some("independent Sen."));
+}
