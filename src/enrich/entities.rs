@@ -541,7 +541,13 @@ impl Ctx<'_> {
                     && self.lx.is_role_head(&lower(self.w(i + 1)))
                     && self.lx.is_role_modifier(&lower(self.w(i)))
             };
-            if !self.is_cap_word(i) || (self.is_stop_cap(i) && !opens_title(i)) {
+            // ("People's Liberation Army": a known name that opens with a stop word.)
+            let known_possessive = || {
+                self.toks.get(i + 1).is_some_and(|t| t.kind == Kind::Possessive)
+                    && (i + 3..=(i + 2 + self.lx.max_words).min(self.toks.len()))
+                        .any(|k| self.known_org(i, k).is_some())
+            };
+            if !self.is_cap_word(i) || (self.is_stop_cap(i) && !opens_title(i) && !known_possessive()) {
                 i += 1;
                 continue;
             }
@@ -973,6 +979,12 @@ impl Ctx<'_> {
         if let Some(p) = self.possessive_org(t0, t1) {
             if let (Some(c), true) = (self.known_loc(t0, p), p + 1 < t1) {
                 out.push(self.raw(t0, p, Hint::Loc, Some(c)));
+                self.classify(p + 1, t1, out);
+                return;
+            }
+            // "the FTC's Bureau of Competition": a known organisation owning a part of itself.
+            if let (Some(c), true) = (self.known_org(t0, p), p + 2 < t1) {
+                out.push(self.raw(t0, p, Hint::Org, Some(c)));
                 self.classify(p + 1, t1, out);
                 return;
             }

@@ -1516,3 +1516,14 @@ fn an_age_in_figures_then_an_occupation_and_party_qualified_titles() {
     assert_eq!(role_of(&e, "Stephen Richer").as_deref(), Some("Maricopa County Recorder"));
     assert_eq!(role_of(&e, "Kyrsten Sinema").as_deref(), Some("independent Sen."));
 }
+
+#[test]
+fn a_known_body_owning_a_part_and_a_known_name_opening_with_a_stop_word() {
+    let e = enrich(
+        "The FTC's Bureau of Competition welcomed the ruling. The People's Liberation Army began drills, \
+         and Ombudsman Iris Marín said the situation was grave.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Organization, &["FTC", "Bureau of Competition", "People's Liberation Army"]);
+    assert_eq!(role_of(&e, "Iris Marín").as_deref(), Some("Ombudsman"));
+}
