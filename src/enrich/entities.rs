@@ -75,12 +75,12 @@ struct Raw {
 const CONNECTORS: &[&str] = &[
     "of", "de", "du", "da", "del", "della", "van", "von", "der", "den", "al", "el", "bin", "ibn", "bint",
     "le", "la", "y", "and", "the", "for", "on", "&", "binti", "ter", "ten", "zu", "dos", "das", "du", "los",
-    "las",
+    "las", "ap",
 ];
 const NAME_PARTICLES: &[&str] = &[
     "bin", "Bin", "al", "Al", "el", "El", "ibn", "Ibn", "abu", "Abu", "de", "De", "van", "Van", "von", "da",
     "Da", "del", "Del", "di", "Di", "le", "Le", "la", "La", "dos", "Dos", "der", "den", "ter", "ten", "bint",
-    "binti", "du", "das", "zu", "della", "dei", "los", "las",
+    "binti", "du", "das", "zu", "della", "dei", "los", "las", "ap",
 ];
 const PRONOUN_CAPS: &[&str] =
     &["I", "Me", "We", "You", "He", "She", "It", "They", "My", "Our", "His", "Her", "Their", "Us"];
@@ -130,6 +130,7 @@ const LOC_SUFFIX: &[&str] = &[
     "Stadium",
     "Arena",
     "Bazaar",
+    "Market",
     "Glacier",
     "Sheet",
     "Shelf",
@@ -503,6 +504,12 @@ impl Ctx<'_> {
     /// A capitalised word that is never part of a name.
     fn is_stop_cap(&self, i: usize) -> bool {
         let w = self.w(i);
+        // "I've", "We’ll": a pronoun with its verb.
+        if let Some((base, _)) = w.split_once(['\'', '\u{2019}']) {
+            if PRONOUN_CAPS.contains(&base) || base == "I" || self.lx.is_stopword(&lower(base)) {
+                return true;
+            }
+        }
         if is_acronym(w) && w.len() > 1 {
             return false;
         }
@@ -673,7 +680,9 @@ impl Ctx<'_> {
                 if is_conn {
                     let mut k = end + 1;
                     // "van der Meer", "de la Fuente": two particles in a row.
+                    // ("Committee for a Responsible Federal Budget")
                     if self.w(k) == "the"
+                        || (self.w(k) == "a" && conn == "for" && org_so_far)
                         || (NAME_PARTICLES.contains(&conn) && NAME_PARTICLES.contains(&self.w(k)))
                     {
                         k += 1;
@@ -979,6 +988,13 @@ impl Ctx<'_> {
         if let Some(p) = self.possessive_org(t0, t1) {
             if let (Some(c), true) = (self.known_loc(t0, p), p + 1 < t1) {
                 out.push(self.raw(t0, p, Hint::Loc, Some(c)));
+                self.classify(p + 1, t1, out);
+                return;
+            }
+            // "Elon Musk's Department of Government Efficiency": a person's organisation.
+            if p >= t0 + 2 && p + 2 < t1 && self.lx.is_given_name(self.w(t0)) && self.has_org_word(p + 1, t1)
+            {
+                out.push(self.raw(t0, p, Hint::Person, None));
                 self.classify(p + 1, t1, out);
                 return;
             }
@@ -1715,8 +1731,12 @@ impl Ctx<'_> {
                 _ => "",
             };
             let a = t1 + 3;
+            // ("who heads Volkswagen’s works council": the possessive too.)
             let e = (a..(a + 10).min(toks.len()))
-                .find(|&k| toks[k].kind != Kind::Word || (toks[k].is_lower() && lx.is_speech_verb(self.w(k))))
+                .find(|&k| {
+                    !matches!(toks[k].kind, Kind::Word | Kind::Possessive)
+                        || (toks[k].is_lower() && lx.is_speech_verb(self.w(k)))
+                })
                 .unwrap_or(a);
             if !noun.is_empty() && e > a && (a..e).any(|k| toks[k].is_cap()) {
                 return Some(format!("{noun} of {}", span_text(self.text, toks, a, e)));

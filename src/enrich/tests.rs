@@ -1527,3 +1527,21 @@ fn a_known_body_owning_a_part_and_a_known_name_opening_with_a_stop_word() {
     assert_kinds(&e, EntityKind::Organization, &["FTC", "Bureau of Competition", "People's Liberation Army"]);
     assert_eq!(role_of(&e, "Iris Marín").as_deref(), Some("Ombudsman"));
 }
+
+#[test]
+fn welsh_particles_contractions_and_a_persons_organisation() {
+    let e = enrich(
+        "Plaid Cymru leader Rhun ap Iorwerth said the board had failed. “I've seen this before,” he said. \
+         Elon Musk's Department of Government Efficiency cut staff, the Committee for a Responsible \
+         Federal Budget said. Traders at Makola Market were affected. The Fifth Fleet sent two ships.",
+        None,
+    );
+    assert_kinds(&e, EntityKind::Person, &["Rhun ap Iorwerth", "Elon Musk"]);
+    assert_kinds(
+        &e,
+        EntityKind::Organization,
+        &["Department of Government Efficiency", "Committee for a Responsible Federal Budget", "Fifth Fleet"],
+    );
+    assert_kinds(&e, EntityKind::Location, &["Makola Market"]);
+    assert!(e.entities.iter().all(|x| !x.name.contains("I've")), "{:?}", e.entities);
+}
