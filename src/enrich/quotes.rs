@@ -99,6 +99,10 @@ const ANONYMITY: &[&str] = &[
     "declined to give her name",
     "declined to give his name",
     "declined to give their name",
+    "declining to be named",
+    "declining to be identified",
+    "declining to give her name",
+    "declining to give his name",
 ];
 
 /// Relations named by a possessive ("the woman's son said"): an unnamed speaker.
@@ -837,6 +841,13 @@ impl<'a> Ctx<'a> {
         // The last verb of saying that is not coordinated with an earlier one ("X said … but
         // warned …" is X's).
         let v = (lo..hi).rev().find(|&v| self.is_verb(v) && !self.coordinated_verb(lo, v));
+        // "A Ukrainian soldier …, who spoke on condition of anonymity …, described the tactics."
+        // (Unless a person is the subject: "Smith, who asked that her employer not be named, said".)
+        let named_subject =
+            self.an.mentions.iter().any(|m| m.t0 >= lo && m.t1 <= hi && m.subject && self.is_person(m.ent));
+        if !named_subject && self.anonymity_in(lo..hi) {
+            return true;
+        }
         // (A person named right after the verb is an inverted speaker: "said Dr X"; "said the
         // hospital was running …" names no speaker.)
         v.is_some_and(|v| {
@@ -859,8 +870,12 @@ impl<'a> Ctx<'a> {
         {
             hi += 1;
         }
-        let outside =
-            || (lo..q.open).chain(q.close + 1..hi).filter(|&k| toks[k].is_word() && !toks[k].in_quote);
+        self.anonymity_in((lo..q.open).chain(q.close + 1..hi))
+    }
+
+    /// Whether the words at `ks` (outside quotations) say someone asked not to be named.
+    fn anonymity_in(&self, ks: impl Iterator<Item = usize> + Clone) -> bool {
+        let outside = || ks.clone().filter(|&k| self.toks[k].is_word() && !self.toks[k].in_quote);
         // Every phrase ends with one of these words: look for them before building any text.
         if !outside()
             .any(|k| matches!(self.w(k), "named" | "identified" | "used" | "speak" | "anonymity" | "name"))

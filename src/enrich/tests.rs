@@ -1545,3 +1545,13 @@ fn welsh_particles_contractions_and_a_persons_organisation() {
     assert_kinds(&e, EntityKind::Location, &["Makola Market"]);
     assert!(e.entities.iter().all(|x| !x.name.contains("I've")), "{:?}", e.entities);
 }
+
+#[test]
+fn an_anonymous_speaker_stays_unnamed() {
+    let text = "OPEC+ agreed on Saturday to raise output.\n\n“The message is that Saudi Arabia is no longer \
+                willing to defend prices,” one of the delegates said, declining to be named.\n\nA soldier near \
+                Pokrovsk, who spoke on condition of anonymity, described the tactics. “They come in groups \
+                of two or three on motorcycles,” he said.";
+    assert_eq!(speaker_of(text, "The message is"), None);
+    assert_eq!(speaker_of(text, "They come in groups"), None);
+}
