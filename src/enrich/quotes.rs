@@ -797,6 +797,19 @@ impl<'a> Ctx<'a> {
             }
             let subject = self.subject_before(lo, v);
             if let Some(Cand::Ent(e)) = subject {
+                // "Chris Weston, the chief executive of Thames Water, said the company welcomed
+                // “…”": an organisation inside a person's reported speech speaks through them.
+                if !self.is_person(e) {
+                    let reporter = (lo..v).rev().filter(|&u| self.is_verb(u)).find_map(|u| {
+                        match self.subject_before(lo, u) {
+                            Some(Cand::Ent(p)) if self.is_person(p) => Some(p),
+                            _ => None,
+                        }
+                    });
+                    if let Some(p) = reporter {
+                        return Some(p);
+                    }
+                }
                 return Some(e);
             }
             // After an unnamed subject only an inverted speaker counts ("A nurse … said the

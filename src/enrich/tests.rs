@@ -1555,3 +1555,11 @@ fn an_anonymous_speaker_stays_unnamed() {
     assert_eq!(speaker_of(text, "The message is"), None);
     assert_eq!(speaker_of(text, "They come in groups"), None);
 }
+
+#[test]
+fn an_organisation_in_a_persons_reported_speech_speaks_through_them() {
+    let text =
+        "Thames Water serves 16 million people. Chris Weston, the chief executive of Thames Water, said \
+                the company welcomed “a clearer and more stable regulatory framework” that would help.";
+    assert_eq!(speaker_of(text, "a clearer and more").as_deref(), Some("Chris Weston"));
+}
