@@ -505,8 +505,12 @@ impl Ctx<'_> {
     fn is_stop_cap(&self, i: usize) -> bool {
         let w = self.w(i);
         // "I've", "We’ll": a pronoun with its verb.
-        if let Some((base, _)) = w.split_once(['\'', '\u{2019}']) {
-            if PRONOUN_CAPS.contains(&base) || base == "I" || self.lx.is_stopword(&lower(base)) {
+        // (Not "Be'eri", "O'Brien": only a contraction's ending.)
+        if let Some((base, end)) = w.split_once(['\'', '\u{2019}']) {
+            let contraction = matches!(end, "ve" | "ll" | "d" | "m" | "re" | "s" | "t");
+            if contraction
+                && (PRONOUN_CAPS.contains(&base) || base == "I" || self.lx.is_stopword(&lower(base)))
+            {
                 return true;
             }
         }

@@ -1563,3 +1563,11 @@ fn an_organisation_in_a_persons_reported_speech_speaks_through_them() {
                 the company welcomed “a clearer and more stable regulatory framework” that would help.";
     assert_eq!(speaker_of(text, "a clearer and more").as_deref(), Some("Chris Weston"));
 }
+
+#[test]
+fn names_with_an_apostrophe_are_not_contractions() {
+    let e = enrich("Residents of Be'eri met Conor O'Brien in Jerusalem. “We've waited,” O'Brien said.", None);
+    assert_kinds(&e, EntityKind::Person, &["Conor O'Brien"]);
+    assert!(e.entities.iter().any(|x| x.name == "Be'eri"), "{:?}", e.entities);
+    assert!(e.entities.iter().all(|x| x.name != "We've"), "{:?}", e.entities);
+}
