@@ -378,21 +378,23 @@ fn headline_tokens(text: &str, toks: &[Token]) -> Vec<bool> {
     let mut start = 0;
     while start < toks.len() {
         let end = (start..toks.len()).find(|&k| toks[k].kind == Kind::Break).unwrap_or(toks.len());
-        let words: Vec<&Token> = toks[start..end].iter().filter(|t| t.kind == Kind::Word).collect();
         // Short function words stay lower case in title case ("in", "of", "the", "and").
-        let caps = words.iter().filter(|t| t.is_cap()).count();
-        let lower = words.iter().filter(|t| t.is_lower() && t.text(text).len() > 3).count();
-        let sentence =
-            toks[start..end].iter().any(|t| t.kind == Kind::Punct && matches!(t.first, '.' | '!' | '?'));
+        let (mut words, mut caps, mut lower, mut sentence, mut by) = (0, 0, 0, false, false);
+        for t in &toks[start..end] {
+            match t.kind {
+                Kind::Word => {
+                    words += 1;
+                    caps += usize::from(t.is_cap());
+                    lower += usize::from(t.is_lower() && t.text(text).len() > 3);
+                    by |= t.text(text) == "by";
+                }
+                Kind::Punct => sentence |= matches!(t.first, '.' | '!' | '?'),
+                _ => {}
+            }
+        }
         // Credits: "(Reporting by Lena Hoffmann; Editing by Tom Weyland)".
-        let credit =
-            toks.get(start).is_some_and(|t| t.is_punct('(')) || words.iter().any(|t| t.text(text) == "by");
-        if (4..=20).contains(&words.len())
-            && lower == 0
-            && caps * 10 >= words.len() * 6
-            && !sentence
-            && !credit
-        {
+        let credit = by || toks.get(start).is_some_and(|t| t.is_punct('('));
+        if (4..=20).contains(&words) && lower == 0 && caps * 10 >= words * 6 && !sentence && !credit {
             out[start..end].iter_mut().for_each(|h| *h = true);
         }
         start = end + 1;
@@ -915,21 +917,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        // "Shares of Halcyra Systems", "Residents of Pitt Town": a sentence-initial common noun
-        // (the text also writes it in lower case) before "of" is no part of the name.
-        if n >= 3 && self.w(t0 + 1) == "of" && self.sentence_initial(t0) && self.common_noun(t0) {
-            self.classify(t0 + 2, t1, out);
-            return;
-        }
-        // "Passenger Elena Vargas said": a sentence-initial common noun (the text also writes it
-        // in lower case) before a given name is no part of the name.
-        if n >= 3
-            && self.sentence_initial(t0)
-            && self.lx.is_given_name(self.w(t0 + 1))
-            && self.common_noun(t0)
-        {
-            self.classify(t0 + 1, t1, out);
-            return;
+        // "Shares of Halcyra Systems", "Residents of Pitt Town", "Passenger Elena Vargas said": a
+        // sentence-initial common noun (the text also writes it in lower case) before "of" or a
+        // given name is no part of the name.
+        if n >= 3 && self.sentence_initial(t0) {
+            let skip = if self.w(t0 + 1) == "of" {
+                2
+            } else if self.lx.is_given_name(self.w(t0 + 1)) {
+                1
+            } else {
+                0
+            };
+            if skip > 0 && self.common_noun(t0) {
+                self.classify(t0 + skip, t1, out);
+                return;
+            }
         }
         // "One Northcliff resident said", "Closing Hollis Creek Elementary is": a sentence-initial
         // number word before a name used as a modifier, or a gerund, is no part of the name.
@@ -2441,52 +2443,43 @@ pub(crate) fn analyze(text: &str, toks: &[Token], english: bool) -> Analysis {
         if r.hint == Hint::RoleOnly {
             continue;
         }
-        // "His wife, Sophie Whitcombe, … Mrs Whitcombe said": two people share the surname; the
-        // honorific says which one.
-        if r.t1 - r.t0 == 1 && r.t0 > 0 {
-            let female = match ctx.w(r.t0 - 1).trim_end_matches('.') {
-                "Mrs" | "Ms" | "Miss" => Some(true),
-                "Mr" => Some(false),
-                _ => None,
-            };
-            let same: Vec<usize> = match female {
-                Some(_) => (0..ents.len())
-                    .filter(|&e| {
-                        ents[e].kind == EntityKind::Person
-                            && ents[e].name.rsplit_once(' ').is_some_and(|(_, last)| last == r.name)
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
-            if let (Some(female), true) = (female, same.len() >= 2) {
-                let fits = |e: &usize| {
-                    ents[*e].name.split_whitespace().next().is_some_and(|g| LEXICON.is_female_name(g))
-                        == female
-                };
-                if let [e] = same.iter().copied().filter(fits).collect::<Vec<_>>()[..] {
-                    assigned[i] = Some(e);
-                    continue;
-                }
-            }
-        }
-        // "Marina Silva … “…,” Silva said. … President Luiz Inácio Lula da Silva": a surname two
-        // people share is the one named last before it.
-        if r.t1 - r.t0 == 1 {
-            let sharing: Vec<usize> = (0..ents.len())
+        // People who share this one-word name as their surname.
+        let sharing: Vec<usize> = if r.t1 - r.t0 == 1 {
+            (0..ents.len())
                 .filter(|&e| {
                     ents[e].kind == EntityKind::Person
                         && ents[e].name.rsplit_once(' ').is_some_and(|(_, last)| last == r.name)
                 })
-                .collect();
-            if sharing.len() >= 2 {
-                let nearest =
-                    (0..i).filter_map(|k| assigned[k].filter(|e| sharing.contains(e))).next_back().or_else(
-                        || (i + 1..raws.len()).find_map(|k| assigned[k].filter(|e| sharing.contains(e))),
-                    );
-                if let Some(e) = nearest {
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if sharing.len() >= 2 {
+            // "His wife, Sophie Whitcombe, … Mrs Whitcombe said": the honorific says which one.
+            let female = match r.t0.checked_sub(1).map(|p| ctx.w(p).trim_end_matches('.')) {
+                Some("Mrs" | "Ms" | "Miss") => Some(true),
+                Some("Mr") => Some(false),
+                _ => None,
+            };
+            if let Some(female) = female {
+                let fits = |e: &usize| {
+                    ents[*e].name.split_whitespace().next().is_some_and(|g| LEXICON.is_female_name(g))
+                        == female
+                };
+                if let [e] = sharing.iter().copied().filter(fits).collect::<Vec<_>>()[..] {
                     assigned[i] = Some(e);
                     continue;
                 }
+            }
+            // "Marina Silva … “…,” Silva said. … President Luiz Inácio Lula da Silva": otherwise the
+            // one named last before it.
+            let nearest = (0..i)
+                .filter_map(|k| assigned[k].filter(|e| sharing.contains(e)))
+                .next_back()
+                .or_else(|| (i + 1..raws.len()).find_map(|k| assigned[k].filter(|e| sharing.contains(e))));
+            if let Some(e) = nearest {
+                assigned[i] = Some(e);
+                continue;
             }
         }
         if let Some(&e) = short.get(&r.name) {

@@ -856,9 +856,13 @@ impl<'a> Ctx<'a> {
         let v = (lo..hi).rev().find(|&v| self.is_verb(v) && !self.coordinated_verb(lo, v));
         // "A Ukrainian soldier …, who spoke on condition of anonymity …, described the tactics."
         // (Unless a person is the subject: "Smith, who asked that her employer not be named, said".)
-        let named_subject =
-            self.an.mentions.iter().any(|m| m.t0 >= lo && m.t1 <= hi && m.subject && self.is_person(m.ent));
-        if !named_subject && self.anonymity_in(lo..hi) {
+        if self.anonymity_in(lo..hi)
+            && !self
+                .an
+                .mentions
+                .iter()
+                .any(|m| m.t0 >= lo && m.t1 <= hi && m.subject && self.is_person(m.ent))
+        {
             return true;
         }
         // (A person named right after the verb is an inverted speaker: "said Dr X"; "said the
