@@ -1114,32 +1114,72 @@ fn keys_of(text: &str, step: usize, max: usize) -> Vec<u64> {
 const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Appends a hash of every word (maximal run of alphanumerics, lower-cased) of `text`.
+/// ASCII runs go through a table and a loop with no branch per byte (a word's end is
+/// unpredictable); other characters are decoded and lower-cased by Unicode's rules. Both feed
+/// the same hash with the same characters, so a word hashes alike whichever path reads it.
 fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    let b = text.as_bytes();
     let mut h = 0u64;
     let mut in_word = false;
-    let add = |h: &mut u64, c: char| *h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(MIX);
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                add(&mut h, c.to_ascii_lowercase());
-                in_word = true;
-                continue;
+    let mut i = 0;
+    // Finished words collect here first: the store is unconditional, only the count moves.
+    let mut buf = [0u64; 64];
+    let mut k = 0usize;
+    while i < b.len() {
+        let run = b[i..].iter().position(|c| !c.is_ascii()).map_or(b.len(), |p| i + p);
+        for &c in &b[i..run] {
+            let l = ASCII_LOWER_ALNUM[usize::from(c)];
+            let alnum = l != 0;
+            buf[k] = h;
+            k += usize::from(in_word & !alnum);
+            h = if alnum { mix_char(h, u32::from(l)) } else { 0 };
+            in_word = alnum;
+            if k == buf.len() {
+                out.extend_from_slice(&buf);
+                k = 0;
             }
-        } else if c.is_alphanumeric() {
-            c.to_lowercase().for_each(|l| add(&mut h, l));
-            in_word = true;
-            continue;
         }
-        if in_word {
-            out.push(h);
-            h = 0;
-            in_word = false;
+        i = run;
+        if i < b.len() {
+            let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else { break };
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                c.to_lowercase().for_each(|l| h = mix_char(h, u32::from(l)));
+                in_word = true;
+            } else {
+                if in_word {
+                    out.extend_from_slice(&buf[..k]);
+                    k = 0;
+                    out.push(h);
+                }
+                h = 0;
+                in_word = false;
+            }
         }
     }
+    out.extend_from_slice(&buf[..k]);
     if in_word {
         out.push(h);
     }
 }
+
+fn mix_char(h: u64, c: u32) -> u64 {
+    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(MIX)
+}
+
+/// ASCII letters and digits lower-cased; 0 for every other byte.
+const ASCII_LOWER_ALNUM: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
 
 fn window_hash(w: &[u64]) -> u64 {
     w.iter().fold(0u64, |h, &x| (h.rotate_left(23) ^ x).wrapping_mul(MIX))
@@ -1166,6 +1206,34 @@ mod tests {
         assert!(is_negative("Share_tools"));
         assert!(!is_negative("navigation-free article-body"));
         assert!(!is_negative("a-very-long-class-name-without-any-listed-word"));
+    }
+
+    #[test]
+    fn word_hashes_match_a_char_by_char_reading() {
+        fn reference(text: &str) -> Vec<u64> {
+            let mut out = Vec::new();
+            let mut word: Option<u64> = None;
+            for c in text.chars() {
+                if c.is_alphanumeric() {
+                    let h = c.to_lowercase().fold(word.unwrap_or(0), |h, l| mix_char(h, u32::from(l)));
+                    word = Some(h);
+                } else if let Some(h) = word.take() {
+                    out.push(h);
+                }
+            }
+            out.extend(word);
+            out
+        }
+        let long = "word ".repeat(70) + "End";
+        for t in ["", " ", "a", "Hello, WORLD!", "Ünïcode café CAFÉ 東京 x\u{a0}y", "İstanbul ß 1,000", &long] {
+            let mut got = Vec::new();
+            word_hashes(t, &mut got);
+            assert_eq!(got, reference(t), "{t:?}");
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        word_hashes("Café", &mut a);
+        word_hashes("CAFÉ", &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -334,27 +334,42 @@ pub fn escape_into(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
-/// Number of words (runs of alphanumerics) in `s`. ASCII is classified byte by byte; other
-/// characters are decoded (a word may be letters of any script).
+/// Number of words (runs of alphanumerics) in `s`. ASCII is classified by a table with no
+/// branch per byte (a word start is unpredictable, so a branch there mispredicts every few
+/// bytes); other characters are decoded (a word may be letters of any script).
 pub fn word_count(s: &str) -> usize {
     let b = s.as_bytes();
-    let (mut count, mut in_word, mut i) = (0, false, 0);
+    let (mut count, mut in_word, mut i) = (0usize, false, 0);
     while i < b.len() {
-        let alnum = if b[i].is_ascii() {
-            i += 1;
-            b[i - 1].is_ascii_alphanumeric()
-        } else {
-            let Some(c) = s[i..].chars().next() else { break };
-            i += c.len_utf8();
-            c.is_alphanumeric()
-        };
-        if alnum && !in_word {
-            count += 1;
+        // The longest run of ASCII from here, counted without branches.
+        let run = b[i..].iter().position(|c| !c.is_ascii()).map_or(b.len(), |p| i + p);
+        for &c in &b[i..run] {
+            let alnum = ASCII_ALNUM[usize::from(c)];
+            count += usize::from(alnum & !in_word);
+            in_word = alnum;
         }
-        in_word = alnum;
+        i = run;
+        if i < b.len() {
+            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else { break };
+            i += c.len_utf8();
+            let alnum = c.is_alphanumeric();
+            count += usize::from(alnum & !in_word);
+            in_word = alnum;
+        }
     }
     count
 }
+
+/// ASCII letters and digits.
+pub(crate) const ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {
