@@ -228,6 +228,19 @@ fn marks<'a>(dom: &Dom<'a>) -> Vec<Mark> {
     for (i, mark) in out.iter_mut().enumerate() {
         let id = i as u32;
         let Some(tag) = dom.tag(id) else { continue };
+        if junk_below.get(dom.parent(id) as usize).copied().unwrap_or(false) {
+            // Dropped with its junk ancestor whatever its own attributes say; only a schema.org
+            // articleBody in there still counts (it protects the ancestors outside).
+            junk_below[i] = true;
+            mark.article_body = dom.attr_list(id).iter().any(|at| {
+                at.name.len() == 8
+                    && dom.src.get(at.name.start as usize..at.name.end as usize)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("itemprop"))
+                    && dom.src.get(at.value.start as usize..at.value.end as usize)
+                        .is_some_and(|v| v.contains("articleBody"))
+            });
+            continue;
+        }
         let attrs = read_attrs(dom, id);
         mark.article_body = attrs.itemprop.is_some_and(|v| v.contains("articleBody"));
         mark.junk = is_junk_tag(tag)
@@ -235,9 +248,8 @@ fn marks<'a>(dom: &Dom<'a>) -> Vec<Mark> {
             || attrs.style.is_some_and(hides)
             || attrs.role.is_some_and(is_junk_role)
             || (tag == Tag::Header && !inside_article(dom, id));
-        let parent_junk = junk_below.get(dom.parent(id) as usize).copied().unwrap_or(false);
-        junk_below[i] = parent_junk || mark.junk;
-        if junk_below[i] {
+        junk_below[i] = mark.junk;
+        if mark.junk {
             continue;
         }
         let mut number = |v: Option<&'a str>| -> u32 {
@@ -336,9 +348,14 @@ fn verdicts(values: &[&str]) -> Vec<(bool, bool)> {
     let bytes = joined.as_bytes();
     let alnum = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
     let (neg_parts, pos_parts) = (NEGATIVE_PARTS.len(), NEGATIVE_PARTS.len() + POSITIVE_PARTS.len());
+    // Hits come in order of their end, and none spans a joint: the value a hit ends in (found
+    // by moving forward, never searching) is the value it lies in.
+    let mut k = 0;
     for hit in m.find_overlapping_iter(&joined) {
-        // The value the hit starts in (`starts[0]` is 0, so there always is one).
-        let Some(k) = starts.partition_point(|&s| s <= hit.start()).checked_sub(1) else { continue };
+        let last = hit.end().saturating_sub(1);
+        while starts.get(k + 1).is_some_and(|&s| s <= last) {
+            k += 1;
+        }
         let Some(v) = out.get_mut(k) else { continue };
         match hit.pattern().as_usize() {
             p if p < neg_parts => v.0 = true,
