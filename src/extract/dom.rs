@@ -221,7 +221,13 @@ impl<'a> Dom<'a> {
 
     /// The raw value of attribute `name` (lower-case) on element `id` (its first occurrence).
     pub fn attr(&self, id: u32, name: &str) -> Option<&'a str> {
-        self.attrs(id).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        // Names are compared as bytes, length first; only the match's value is sliced out.
+        let (src, name) = (self.src.as_bytes(), name.as_bytes());
+        let at = self.attr_list(id).iter().find(|a| {
+            a.name.len() == name.len()
+                && src.get(a.name.start as usize..a.name.end as usize).is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })?;
+        self.src.get(at.value.start as usize..at.value.end as usize)
     }
 
     /// The attribute table entries of element `id` (empty for other nodes), in source order.
