@@ -6,6 +6,9 @@
 #   OUT=/tmp/farm-300 FEEDS=300 bash benches/farm_keep.sh
 #   KEEP_FARM=1 ...      leave the farm running at the end (its pid is in $OUT/farm.pid)
 #   BASELINE_FIRST=1 ... run the Python baseline before rill (rill then meets a warm farm cache)
+#   LATENCY_MS=250 CONCURRENCY=8 PER_HOST=2 ...   a slower farm and rill's fetch limits (defaults
+#                        20, 64, 2): with the network slow enough, rill's throughput follows its
+#                        concurrency at well under a core (benches/latency.sh runs the series)
 #
 # It starts the shared farm.py with the same arguments and defaults as run_bench.sh, writes the
 # same rill config as benches/farm.sh, and measures each pass with the shared measure.py, so its
@@ -38,7 +41,8 @@ echo "$farm" >"$out/farm.pid"
 if [ "${KEEP_FARM:-0}" = 1 ]; then
   trap 'echo "farm left running: pid $farm, $farm_url"' EXIT
 else
-  trap 'kill $farm 2>/dev/null; wait $farm 2>/dev/null' EXIT
+  # Keep the run's own status: the farm's SIGTERM status (143) must not become the script's.
+  trap 'rc=$?; kill $farm 2>/dev/null; wait $farm 2>/dev/null || true; exit $rc' EXIT
 fi
 for _ in $(seq 1 600); do
   curl -sf "$farm_url/feeds.txt" -o "$out/feeds.txt" 2>/dev/null && break
@@ -104,8 +108,8 @@ path = "rill.db"
 opml = ""
 [fetch]
 allow_private_addresses = true
-concurrency = 64
-per_host_concurrency = 2
+concurrency = ${CONCURRENCY:-64}
+per_host_concurrency = ${PER_HOST:-2}
 per_host_interval = "0s"
 [log]
 level = "warn"
