@@ -22,7 +22,7 @@
 //! 134 pages/s; dom_smoothie 0.19: 0.948, 417 pages/s). [`dom`] builds only what extraction needs
 //! (block structure, attributes as source ranges, lazy entity decoding) at ~2,000 MB/s, and the
 //! scorer (readability's paragraph scores plus prose-density climbing, link density, semantic tags,
-//! schema.org and evidence text) reaches F1 0.983 (P 0.979, R 0.988) at ~3,400 pages/s
+//! schema.org and evidence text) reaches F1 0.983 (P 0.979, R 0.988) at ~3,550 pages/s
 //! (`cargo bench --bench extract`, 2026-11-29), ~1,250 pages/s for the whole
 //! `rill extract --batch` process including gunzip and JSON.
 //! The trade-off: [`dom`] is not a spec-complete HTML5 tree builder (no adoption agency, no foster
