@@ -234,9 +234,13 @@ fn marks<'a>(dom: &Dom<'a>) -> Vec<Mark> {
             junk_below[i] = true;
             mark.article_body = dom.attr_list(id).iter().any(|at| {
                 at.name.len() == 8
-                    && dom.src.get(at.name.start as usize..at.name.end as usize)
+                    && dom
+                        .src
+                        .get(at.name.start as usize..at.name.end as usize)
                         .is_some_and(|n| n.eq_ignore_ascii_case("itemprop"))
-                    && dom.src.get(at.value.start as usize..at.value.end as usize)
+                    && dom
+                        .src
+                        .get(at.value.start as usize..at.value.end as usize)
                         .is_some_and(|v| v.contains("articleBody"))
             });
             continue;
@@ -1242,7 +1246,8 @@ mod tests {
             out
         }
         let long = "word ".repeat(70) + "End";
-        for t in ["", " ", "a", "Hello, WORLD!", "Ünïcode café CAFÉ 東京 x\u{a0}y", "İstanbul ß 1,000", &long] {
+        for t in ["", " ", "a", "Hello, WORLD!", "Ünïcode café CAFÉ 東京 x\u{a0}y", "İstanbul ß 1,000", &long]
+        {
             let mut got = Vec::new();
             word_hashes(t, &mut got);
             assert_eq!(got, reference(t), "{t:?}");

@@ -225,7 +225,9 @@ impl<'a> Dom<'a> {
         let (src, name) = (self.src.as_bytes(), name.as_bytes());
         let at = self.attr_list(id).iter().find(|a| {
             a.name.len() == name.len()
-                && src.get(a.name.start as usize..a.name.end as usize).is_some_and(|n| n.eq_ignore_ascii_case(name))
+                && src
+                    .get(a.name.start as usize..a.name.end as usize)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
         })?;
         self.src.get(at.value.start as usize..at.value.end as usize)
     }
