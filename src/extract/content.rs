@@ -11,6 +11,7 @@
 //! and nothing recurses.
 
 use super::dom::{Dom, Kind, Tag, NONE};
+use super::text::ASCII_LOWER_ALNUM;
 use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -1187,20 +1188,6 @@ fn word_hashes(text: &str, out: &mut Vec<u64>) {
 fn mix_char(h: u64, c: u32) -> u64 {
     (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(MIX)
 }
-
-/// ASCII letters and digits lower-cased; 0 for every other byte.
-const ASCII_LOWER_ALNUM: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            t[b] = c.to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    t
-};
 
 fn window_hash(w: &[u64]) -> u64 {
     w.iter().fold(0u64, |h, &x| (h.rotate_left(23) ^ x).wrapping_mul(MIX))

@@ -344,7 +344,7 @@ pub fn word_count(s: &str) -> usize {
         // The longest run of ASCII from here, counted without branches.
         let run = b[i..].iter().position(|c| !c.is_ascii()).map_or(b.len(), |p| i + p);
         for &c in &b[i..run] {
-            let alnum = ASCII_ALNUM[usize::from(c)];
+            let alnum = ASCII_LOWER_ALNUM[usize::from(c)] != 0;
             count += usize::from(alnum & !in_word);
             in_word = alnum;
         }
@@ -360,12 +360,16 @@ pub fn word_count(s: &str) -> usize {
     count
 }
 
-/// ASCII letters and digits.
-pub(crate) const ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
+/// ASCII letters and digits lower-cased; 0 for every other byte (a word's characters, and how
+/// [`super::content`]'s word hashes read them).
+pub(crate) const ASCII_LOWER_ALNUM: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
         b += 1;
     }
     t
