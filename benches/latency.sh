@@ -22,7 +22,7 @@ printf '%-11s %7s %7s %6s %9s %10s %9s %15s %8s\n' concurrency wall_s cpu_s core
 for c in ${STEPS:-8 16 32 64}; do
   out=$base/c$c
   LATENCY_MS=$latency FEEDS=$feeds CONCURRENCY=$c BASELINE=0 OUT=$out \
-    bash "$here/benches/farm_keep.sh" >"$out.log" 2>&1
+    bash "$here/benches/farm_keep.sh" >"$out.log" 2>&1 || { echo "step $c failed: see $out.log" >&2; exit 1; }
   line=$(grep 'client pass1 exit' "$out.log")
   wall=$(sed -E 's/.*wall_s=([0-9.]+).*/\1/' <<<"$line")
   cpu=$(sed -E 's/.*cpu_s=([0-9.]+).*/\1/' <<<"$line")
