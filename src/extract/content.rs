@@ -233,17 +233,7 @@ fn marks<'a>(dom: &Dom<'a>) -> Vec<Mark> {
             // Dropped with its junk ancestor whatever its own attributes say; only a schema.org
             // articleBody in there still counts (it protects the ancestors outside).
             junk_below[i] = true;
-            mark.article_body = dom.attr_list(id).iter().any(|at| {
-                at.name.len() == 8
-                    && dom
-                        .src
-                        .get(at.name.start as usize..at.name.end as usize)
-                        .is_some_and(|n| n.eq_ignore_ascii_case("itemprop"))
-                    && dom
-                        .src
-                        .get(at.value.start as usize..at.value.end as usize)
-                        .is_some_and(|v| v.contains("articleBody"))
-            });
+            mark.article_body = dom.attr(id, "itemprop").is_some_and(|v| v.contains("articleBody"));
             continue;
         }
         let attrs = read_attrs(dom, id);
