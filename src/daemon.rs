@@ -198,9 +198,10 @@ pub async fn run_with(cfg: Arc<Config>, opts: RunOptions) -> Result<Summary, Dae
             fetcher.block_host(&url, left);
         }
     }
-    let mut stories = Stories::new();
     let window_start = Utc::now() - chrono::Duration::days(STORY_WINDOW_DAYS);
-    for (article_id, story_id, evidence) in reader.story_evidence_since(window_start)? {
+    let recent = reader.story_evidence_since(window_start)?;
+    let mut stories = Stories::with_capacity(recent.len());
+    for (article_id, story_id, evidence) in recent {
         stories.insert(Utc::now(), article_id, story_id, evidence);
     }
     let (writer, writer_thread) = writer::spawn(store, cfg.storage.batch_size)?;
@@ -1112,9 +1113,10 @@ struct Stories {
 }
 
 impl Stories {
-    fn new() -> Stories {
+    /// Sized for `recent` articles (the index grows past that by itself).
+    fn with_capacity(recent: usize) -> Stories {
         Stories {
-            index: StoryIndex::with_capacity(1024),
+            index: StoryIndex::with_capacity(recent),
             story_of: HashMap::new(),
             order: Default::default(),
         }

@@ -156,13 +156,21 @@ struct Slot {
 /// Candidate index for story grouping over MinHash signatures (see the module documentation).
 ///
 /// Memory: per entry its [`StoryEvidence`] (~280 bytes), one 8-byte posting per band (328 bytes,
-/// up to 2× with growth slack) and an id map entry (~24 bytes): about 0.7–1 KB. Keep a recent
-/// window in it (stories are time-local: syndicated copies appear within hours or days), e.g.
-/// the last 14 days, and [`StoryIndex::remove`] older articles; 1,000,000 entries take ~1 GB.
+/// up to 2× with growth slack), its share of the bucket headers (41 × 24 bytes per bucket, at
+/// least [`MAX_LOAD`] entries per bucket: ≤ 123 bytes) and an id map entry (~24 bytes): about
+/// 0.8–1.1 KB. Keep a recent window in it (stories are time-local: syndicated copies appear
+/// within hours or days), e.g. the last 14 days, and [`StoryIndex::remove`] older articles;
+/// 1,000,000 entries take ~1 GB.
+///
+/// The bucket table doubles whenever the entries outnumber [`MAX_LOAD`] per bucket, so a query
+/// reads a bounded number of postings per band however large the index grows (with a fixed
+/// table, the cost of a query grew with the index: at 1,000,000 entries in the 256 buckets the
+/// daemon starts with, 279 µs instead of a few).
 #[derive(Debug, Clone)]
 pub struct StoryIndex {
     bucket_bits: u32,
-    /// `bands[b][bucket]`: `(check, slot)` where `check` is the low 32 bits of the band hash.
+    /// `bands[b][bucket]`: `(check, slot)` where `check` is the low 32 bits of the band hash and
+    /// `bucket` its low `bucket_bits` bits (so the table can be split without the full hash).
     bands: Vec<Vec<Vec<(u32, u32)>>>,
     slots: Vec<Option<Slot>>,
     free: Vec<u32>,
@@ -183,11 +191,22 @@ fn band_is_empty(sig: &MinHashSig, b: usize) -> bool {
     band_values(sig, b).iter().all(|&v| v == u32::MAX)
 }
 
+/// Average postings per bucket (in each band) above which [`StoryIndex`] doubles its buckets.
+pub const MAX_LOAD: usize = 8;
+/// Bucket bits of a [`StoryIndex`]: 2⁸ to 2²⁰ buckets per band (beyond 2²⁰, 8,000,000 entries,
+/// buckets fill up again: the window kept in the index is meant to be far smaller).
+const BUCKET_BITS: std::ops::RangeInclusive<u32> = 8..=20;
+
 impl StoryIndex {
     /// An empty index sized for about `expected` entries (bucket count per band is the next
-    /// power of two above `expected / 8`, between 2⁸ and 2²⁰).
+    /// power of two above `expected / MAX_LOAD`, between 2⁸ and 2²⁰). It grows past that by
+    /// itself; the size only saves the doublings on the way.
     pub fn with_capacity(expected: usize) -> StoryIndex {
-        let bits = (expected / 8).max(1).next_power_of_two().trailing_zeros().clamp(8, 20);
+        let bits = (expected / MAX_LOAD)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(*BUCKET_BITS.start(), *BUCKET_BITS.end());
         StoryIndex {
             bucket_bits: bits,
             bands: (0..STORY_BANDS).map(|_| vec![Vec::new(); 1 << bits]).collect(),
@@ -207,8 +226,25 @@ impl StoryIndex {
         self.by_id.is_empty()
     }
 
-    fn bucket(&self, h: u64) -> usize {
-        (h >> (64 - self.bucket_bits)) as usize
+    fn bucket(&self, check: u32) -> usize {
+        (check & ((1u32 << self.bucket_bits) - 1)) as usize
+    }
+
+    /// Doubles the buckets of every band while the entries outnumber [`MAX_LOAD`] per bucket.
+    /// A posting of bucket `i` moves to `i` or `i + old count`, by the next bit of its check.
+    fn grow(&mut self) {
+        while self.by_id.len() > MAX_LOAD << self.bucket_bits && self.bucket_bits < *BUCKET_BITS.end() {
+            self.bucket_bits += 1;
+            let mask = (1u32 << self.bucket_bits) - 1;
+            for band in &mut self.bands {
+                let old = std::mem::take(band);
+                let mut new: Vec<Vec<(u32, u32)>> = vec![Vec::new(); old.len() * 2];
+                for (check, slot) in old.into_iter().flatten() {
+                    new[(check & mask) as usize].push((check, slot));
+                }
+                *band = new;
+            }
+        }
     }
 
     /// Add an article, replacing its previous evidence if `id` is already present.
@@ -225,14 +261,15 @@ impl StoryIndex {
             if band_is_empty(&evidence.minhash, b) {
                 continue;
             }
-            let h = story_band_hash(&evidence.minhash, b);
-            let bucket = self.bucket(h);
-            self.bands[b][bucket].push((h as u32, slot));
+            let check = story_band_hash(&evidence.minhash, b) as u32;
+            let bucket = self.bucket(check);
+            self.bands[b][bucket].push((check, slot));
         }
         if let Some(s) = self.slots.get_mut(slot as usize) {
             *s = Some(Slot { id, evidence });
         }
         self.by_id.insert(id, slot);
+        self.grow();
     }
 
     /// Remove an article; false when it was not there.
@@ -244,8 +281,8 @@ impl StoryIndex {
             return false;
         };
         for b in 0..STORY_BANDS {
-            let h = story_band_hash(&entry.evidence.minhash, b);
-            let bucket = (h >> (64 - self.bucket_bits)) as usize;
+            let check = story_band_hash(&entry.evidence.minhash, b) as u32;
+            let bucket = self.bucket(check);
             let list = &mut self.bands[b][bucket];
             if let Some(pos) = list.iter().position(|&(_, s)| s == slot) {
                 list.swap_remove(pos);
@@ -269,9 +306,9 @@ impl StoryIndex {
             if band_is_empty(minhash, b) {
                 continue;
             }
-            let h = story_band_hash(minhash, b);
-            for &(check, slot) in &self.bands[b][self.bucket(h)] {
-                if check != h as u32 {
+            let want = story_band_hash(minhash, b) as u32;
+            for &(check, slot) in &self.bands[b][self.bucket(want)] {
+                if check != want {
                     continue;
                 }
                 let Some(Some(entry)) = self.slots.get(slot as usize) else {
@@ -370,6 +407,42 @@ mod tests {
         idx.insert(3, StoryEvidence::from_text(OTHER_REPORT_2));
         let got = idx.query(&StoryEvidence::from_text(WIRE_LOCAL), crate::dedup::STORY_THRESHOLD);
         assert_eq!(got.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1]);
+    }
+
+    /// A signature with random values (`seed` picks them).
+    fn random_sig(seed: u64) -> MinHashSig {
+        let mut sig = [0u32; crate::dedup::fingerprint::MINHASH_LEN];
+        for (i, v) in sig.iter_mut().enumerate() {
+            *v = (mix64(seed.wrapping_mul(1000).wrapping_add(i as u64)) >> 32) as u32;
+        }
+        MinHashSig(sig)
+    }
+
+    #[test]
+    fn story_index_grows_and_keeps_every_entry_findable() {
+        let ev = |seed: u64| StoryEvidence { simhash: seed, minhash: random_sig(seed), shingles: 100 };
+        let mut idx = StoryIndex::with_capacity(10);
+        assert_eq!(idx.bucket_bits, 8);
+        let n = 5_000u64;
+        for id in 0..n {
+            idx.insert(id as i64, ev(id));
+        }
+        // 5,000 entries at most 8 per bucket: 1,024 buckets.
+        assert_eq!(idx.bucket_bits, 10);
+        let longest = idx.bands.iter().flatten().map(Vec::len).max().unwrap_or(0);
+        assert!(longest < 40, "a bucket holds {longest} postings");
+        for id in 0..n {
+            assert!(idx.candidates(&ev(id).minhash).contains(&(id as i64)), "entry {id} lost");
+        }
+        // Removing after the table doubled finds the postings where they moved.
+        for id in (0..n).step_by(2) {
+            assert!(idx.remove(id as i64));
+        }
+        assert_eq!(idx.bands.iter().flatten().map(Vec::len).sum::<usize>(), STORY_BANDS * (n as usize / 2));
+        for id in 0..n {
+            let found = idx.candidates(&ev(id).minhash).contains(&(id as i64));
+            assert_eq!(found, id % 2 == 1, "entry {id}");
+        }
     }
 
     #[test]
