@@ -4,7 +4,7 @@
 //! knowledge, no external dataset; same licence as rill) into one immutable [`Lexicon`], built once
 //! on first use. Knows nothing about tokens or sentences.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 const LOCATIONS: &str = include_str!("data/locations.txt");
@@ -170,7 +170,7 @@ fn words_in(s: &str) -> usize {
 impl Lexicon {
     fn build() -> Lexicon {
         let mut max_words = 1;
-        let mut locations = HashMap::new();
+        let mut locations = HashMap::default();
         for l in lines(LOCATIONS) {
             locations.insert(l, l);
             max_words = max_words.max(words_in(l));
@@ -182,7 +182,7 @@ impl Lexicon {
                 max_words = max_words.max(words_in(a));
             }
         }
-        let mut organizations = HashMap::new();
+        let mut organizations = HashMap::default();
         for l in lines(ORGANIZATIONS) {
             let mut parts = l.split('|').map(str::trim);
             let Some(canon) = parts.next() else { continue };
@@ -193,9 +193,9 @@ impl Lexicon {
                 max_words = max_words.max(words_in(a));
             }
         }
-        let mut role_heads = HashSet::new();
-        let mut role_modifiers = HashSet::new();
-        let mut honorifics = HashSet::new();
+        let mut role_heads = HashSet::default();
+        let mut role_modifiers = HashSet::default();
+        let mut honorifics = HashSet::default();
         let mut section = "";
         for l in lines(ROLES) {
             if l.starts_with('[') {
