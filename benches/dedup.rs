@@ -52,8 +52,9 @@ fn random_sig(x: &mut u64) -> MinHashSig {
 }
 
 static STORY: LazyLock<(StoryIndex, Vec<StoryEvidence>)> = LazyLock::new(|| {
-    // Started small, as the daemon starts with an empty store: the index must grow its buckets
-    // by itself (before it did, this lookup took 279 µs at 1,000,000 entries; now ~14 µs).
+    // Started small, as the daemon starts with an empty store: the index must grow its bucket
+    // table by itself (before it did, this lookup took 279 µs at 1,000,000 entries, a cost that
+    // grew with the index; with the table grown, 44–60 µs, mostly cache misses along the chains).
     let mut idx = StoryIndex::with_capacity(1024);
     let mut x = 2u64;
     let mut queries = Vec::new();
