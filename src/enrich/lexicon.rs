@@ -4,6 +4,8 @@
 //! knowledge, no external dataset; same licence as rill) into one immutable [`Lexicon`], built once
 //! on first use. Knows nothing about tokens or sentences.
 
+// FxHash, not SipHash: the tables are fixed at build and only read afterwards, so no text can
+// choose their collisions (`cargo bench --bench enrich`: -7%).
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
