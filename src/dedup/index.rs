@@ -509,6 +509,52 @@ mod tests {
     }
 
     #[test]
+    fn story_index_candidates_match_a_scan_through_inserts_removals_and_growth() {
+        // Few distinct values, so that bands collide and chains are long: unlinking from the
+        // middle and the end of a chain is exercised, not only from its head. Some bands empty.
+        let sig = |seed: u64| {
+            let mut v = [0u32; crate::dedup::fingerprint::MINHASH_LEN];
+            for (i, x) in v.iter_mut().enumerate() {
+                let r = mix64(seed.wrapping_mul(131).wrapping_add(i as u64));
+                *x = if r.is_multiple_of(11) { u32::MAX } else { (r % 3) as u32 };
+            }
+            MinHashSig(v)
+        };
+        let ev = |seed: u64| StoryEvidence { simhash: seed, minhash: sig(seed), shingles: 50 };
+        let shares_band = |a: &MinHashSig, b: &MinHashSig| {
+            (0..STORY_BANDS).any(|k| !band_is_empty(a, k) && band_values(a, k) == band_values(b, k))
+        };
+        let mut idx = StoryIndex::with_capacity(1);
+        let mut live: HashMap<i64, u64> = HashMap::new();
+        let mut rng = 12345u64;
+        for step in 0..3_000u64 {
+            rng = mix64(rng);
+            let id = (rng % 1_500) as i64;
+            match rng % 5 {
+                0 => {
+                    assert_eq!(idx.remove(id), live.remove(&id).is_some());
+                }
+                _ => {
+                    // A fresh id, or new evidence for one already there.
+                    idx.insert(id, ev(step));
+                    live.insert(id, step);
+                }
+            }
+            if step % 97 == 0 {
+                let q = sig(mix64(step ^ 0xabc));
+                let mut want: Vec<i64> =
+                    live.iter().filter(|(_, &s)| shares_band(&q, &sig(s))).map(|(&id, _)| id).collect();
+                want.sort_unstable();
+                let mut got = idx.candidates(&q);
+                got.sort_unstable();
+                assert_eq!(got, want, "step {step}");
+            }
+        }
+        assert_eq!(idx.len(), live.len());
+        assert!(idx.bucket_bits > 8, "the table never grew");
+    }
+
+    #[test]
     fn story_index_insert_query_remove() {
         let text = "Officials said on Tuesday that talks between the two delegations would resume next week in Geneva \
                     after a pause of almost two months caused by disagreements over the border crossing";
