@@ -38,6 +38,23 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase)
 }
 
+/// Calls `f` with each token of `text` exactly as [`tokens`] yields them, without allocating
+/// for the ASCII ones (lower-cased in one reused buffer; the others through `str::to_lowercase`,
+/// whose context rules, such as a final sigma, a per-character mapping would miss).
+fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for t in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+        if t.is_ascii() {
+            buf.clear();
+            buf.push_str(t);
+            buf.make_ascii_lowercase();
+            f(&buf);
+        } else {
+            f(&t.to_lowercase());
+        }
+    }
+}
+
 /// The normalised text: tokens joined by one space.
 pub fn normalize_text(text: &str) -> String {
     tokens(text).collect::<Vec<_>>().join(" ")
@@ -63,7 +80,13 @@ pub(crate) fn mix64(mut z: u64) -> u64 {
 
 /// The 64-bit hashes of the text's shingles, in text order (with repeats).
 pub fn shingle_hashes(text: &str) -> Vec<u64> {
-    let toks: Vec<u64> = tokens(text).map(|t| fnv1a(t.as_bytes())).collect();
+    let mut toks: Vec<u64> = Vec::new();
+    for_each_token(text, |t| toks.push(fnv1a(t.as_bytes())));
+    shingles_of(&toks)
+}
+
+/// The shingle hashes of a text's token hashes.
+fn shingles_of(toks: &[u64]) -> Vec<u64> {
     if toks.is_empty() {
         return Vec::new();
     }
@@ -76,12 +99,19 @@ pub fn shingle_hashes(text: &str) -> Vec<u64> {
 /// only in case, whitespace or punctuation get the same value; any word change gives another.
 pub fn content_hash(text: &str) -> u64 {
     let mut h = Sha256::new();
-    for (i, t) in tokens(text).enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for_each_token(text, |t| {
+        if !first {
             h.update(b" ");
         }
+        first = false;
         h.update(t.as_bytes());
-    }
+    });
+    hash_prefix(h)
+}
+
+/// The first 8 bytes of a SHA-256, big-endian.
+fn hash_prefix(h: Sha256) -> u64 {
     let d = h.finalize();
     let mut b = [0u8; 8];
     b.copy_from_slice(&d[..8]);
@@ -182,7 +212,17 @@ pub struct Fingerprints {
 impl Fingerprints {
     /// Compute every fingerprint of `text`.
     pub fn of(text: &str) -> Fingerprints {
-        let mut sh = shingle_hashes(text);
+        // One pass over the tokens feeds both the exact hash and the shingles.
+        let mut exact = Sha256::new();
+        let mut toks: Vec<u64> = Vec::new();
+        for_each_token(text, |t| {
+            if !toks.is_empty() {
+                exact.update(b" ");
+            }
+            exact.update(t.as_bytes());
+            toks.push(fnv1a(t.as_bytes()));
+        });
+        let mut sh = shingles_of(&toks);
         let simhash = simhash_of(&sh);
         sh.sort_unstable();
         sh.dedup();
@@ -197,7 +237,7 @@ impl Fingerprints {
             }
         }
         Fingerprints {
-            content_hash: content_hash(text),
+            content_hash: hash_prefix(exact),
             simhash,
             minhash: MinHashSig(sig),
             shingles: u32::try_from(sh.len()).unwrap_or(u32::MAX),
@@ -257,11 +297,43 @@ mod tests {
         assert_eq!(shingle_hashes("a b c d").len(), 2);
     }
 
+    /// The fingerprints as first written: every token allocated by [`tokens`], and the exact
+    /// hash and the shingles each from their own pass.
+    fn reference(text: &str) -> (u64, Vec<u64>) {
+        let mut h = Sha256::new();
+        for (i, t) in tokens(text).enumerate() {
+            if i > 0 {
+                h.update(b" ");
+            }
+            h.update(t.as_bytes());
+        }
+        let toks: Vec<u64> = tokens(text).map(|t| fnv1a(t.as_bytes())).collect();
+        (hash_prefix(h), shingles_of(&toks))
+    }
+
+    #[test]
+    fn one_pass_matches_the_reference() {
+        for text in [
+            "",
+            "ΟΔΟΣ ΣΟΦΟΣ said Σ",
+            "Straße STRASSE İstanbul — Ünïcödé, ASCII and 2024: “quotes”",
+            "one two three four five six seven eight nine ten",
+        ] {
+            let f = Fingerprints::of(text);
+            let (exact, shingles) = reference(text);
+            assert_eq!((f.content_hash, content_hash(text)), (exact, exact), "{text}");
+            assert_eq!(shingle_hashes(text), shingles, "{text}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn fingerprints_never_panic(s in "\\PC*") {
             let f = Fingerprints::of(&s);
             proptest::prop_assert_eq!(f.simhash, simhash64(&s));
+            let (exact, shingles) = reference(&s);
+            proptest::prop_assert_eq!(f.content_hash, exact);
+            proptest::prop_assert_eq!(shingle_hashes(&s), shingles);
         }
     }
 }
