@@ -226,14 +226,16 @@ impl Fingerprints {
         let simhash = simhash_of(&sh);
         sh.sort_unstable();
         sh.dedup();
+        // One hash function at a time over all shingles, its minimum kept in a register; the
+        // shingle-major order updated 64 slots in memory per shingle. Measured: 800 shingles
+        // 131 → 109 µs; `fingerprints_of_article` 265 → 243 µs (fastest of 5 alternating runs).
         let mut sig = [u32::MAX; MINHASH_LEN];
-        for &h in &sh {
-            for (slot, seed) in sig.iter_mut().zip(MINHASH_SEEDS.iter()) {
-                // The top bits of a mixed value; u32::MAX is reserved for "empty".
-                let v = ((mix64(h ^ seed) >> 32) as u32).min(u32::MAX - 1);
-                if v < *slot {
-                    *slot = v;
-                }
+        for (slot, seed) in sig.iter_mut().zip(MINHASH_SEEDS.iter()) {
+            // The top bits of a mixed value; u32::MAX is reserved for "empty" (a non-empty
+            // text never gives it: the minimum is capped one below).
+            let top = sh.iter().map(|&h| mix64(h ^ seed) >> 32).min();
+            if let Some(top) = top {
+                *slot = (top as u32).min(u32::MAX - 1);
             }
         }
         Fingerprints {
@@ -311,6 +313,22 @@ mod tests {
         (hash_prefix(h), shingles_of(&toks))
     }
 
+    /// The MinHash as first written: shingle by shingle, each updating all 64 minimums.
+    fn reference_minhash(mut sh: Vec<u64>) -> MinHashSig {
+        sh.sort_unstable();
+        sh.dedup();
+        let mut sig = [u32::MAX; MINHASH_LEN];
+        for &h in &sh {
+            for (slot, seed) in sig.iter_mut().zip(MINHASH_SEEDS.iter()) {
+                let v = ((mix64(h ^ seed) >> 32) as u32).min(u32::MAX - 1);
+                if v < *slot {
+                    *slot = v;
+                }
+            }
+        }
+        MinHashSig(sig)
+    }
+
     #[test]
     fn one_pass_matches_the_reference() {
         for text in [
@@ -323,6 +341,7 @@ mod tests {
             let (exact, shingles) = reference(text);
             assert_eq!((f.content_hash, content_hash(text)), (exact, exact), "{text}");
             assert_eq!(shingle_hashes(text), shingles, "{text}");
+            assert_eq!(f.minhash, reference_minhash(shingles), "{text}");
         }
     }
 
@@ -333,7 +352,8 @@ mod tests {
             proptest::prop_assert_eq!(f.simhash, simhash64(&s));
             let (exact, shingles) = reference(&s);
             proptest::prop_assert_eq!(f.content_hash, exact);
-            proptest::prop_assert_eq!(shingle_hashes(&s), shingles);
+            proptest::prop_assert_eq!(&shingle_hashes(&s), &shingles);
+            proptest::prop_assert_eq!(f.minhash, reference_minhash(shingles));
         }
     }
 }
