@@ -35,7 +35,12 @@ pub const MINHASH_LEN: usize = 64;
 
 /// The normalised tokens of `text`: alphanumeric runs, lower-cased.
 pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase)
+    runs(text).map(str::to_lowercase)
+}
+
+/// The alphanumeric runs of `text`, as written (the one place the token boundary is defined).
+fn runs(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty())
 }
 
 /// Calls `f` with each token of `text` exactly as [`tokens`] yields them, without allocating
@@ -43,7 +48,7 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 /// whose context rules, such as a final sigma, a per-character mapping would miss).
 fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
-    for t in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+    for t in runs(text) {
         if t.is_ascii() {
             buf.clear();
             buf.push_str(t);
@@ -98,16 +103,22 @@ fn shingles_of(toks: &[u64]) -> Vec<u64> {
 /// SHA-256, big-endian. Store as `INTEGER` with `as i64` (bit-preserving). Two texts that differ
 /// only in case, whitespace or punctuation get the same value; any word change gives another.
 pub fn content_hash(text: &str) -> u64 {
-    let mut h = Sha256::new();
-    let mut first = true;
+    exact_and_tokens(text).0
+}
+
+/// One pass over the tokens: the [`content_hash`] (tokens joined by one space) and each token's
+/// FNV-1a hash, in order.
+fn exact_and_tokens(text: &str) -> (u64, Vec<u64>) {
+    let mut exact = Sha256::new();
+    let mut toks: Vec<u64> = Vec::new();
     for_each_token(text, |t| {
-        if !first {
-            h.update(b" ");
+        if !toks.is_empty() {
+            exact.update(b" ");
         }
-        first = false;
-        h.update(t.as_bytes());
+        exact.update(t.as_bytes());
+        toks.push(fnv1a(t.as_bytes()));
     });
-    hash_prefix(h)
+    (hash_prefix(exact), toks)
 }
 
 /// The first 8 bytes of a SHA-256, big-endian.
@@ -212,16 +223,7 @@ pub struct Fingerprints {
 impl Fingerprints {
     /// Compute every fingerprint of `text`.
     pub fn of(text: &str) -> Fingerprints {
-        // One pass over the tokens feeds both the exact hash and the shingles.
-        let mut exact = Sha256::new();
-        let mut toks: Vec<u64> = Vec::new();
-        for_each_token(text, |t| {
-            if !toks.is_empty() {
-                exact.update(b" ");
-            }
-            exact.update(t.as_bytes());
-            toks.push(fnv1a(t.as_bytes()));
-        });
+        let (content_hash, toks) = exact_and_tokens(text);
         let mut sh = shingles_of(&toks);
         let simhash = simhash_of(&sh);
         sh.sort_unstable();
@@ -239,7 +241,7 @@ impl Fingerprints {
             }
         }
         Fingerprints {
-            content_hash: hash_prefix(exact),
+            content_hash,
             simhash,
             minhash: MinHashSig(sig),
             shingles: u32::try_from(sh.len()).unwrap_or(u32::MAX),
